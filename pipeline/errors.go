@@ -1,0 +1,54 @@
+package pipeline
+
+import (
+	"errors"
+	"time"
+)
+
+// permanentError marks an error that retrying cannot fix.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as one that retrying cannot fix (a 400, 401, 403,
+// 404, a bad config). Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err: err}
+}
+
+// IsPermanent reports whether err, or an error it wraps, is permanent.
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}
+
+// ThrottleError is a retryable error for which the server asked to wait.
+type ThrottleError struct {
+	Err error
+	// RetryAfter is the server's wait; zero when it gave none.
+	RetryAfter time.Duration
+}
+
+func (e *ThrottleError) Error() string { return e.Err.Error() }
+func (e *ThrottleError) Unwrap() error { return e.Err }
+
+// Throttle wraps err as a throttling error with the server's wait.
+func Throttle(err error, after time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &ThrottleError{Err: err, RetryAfter: after}
+}
+
+// RetryAfter returns the wait the server asked for, if err carries one.
+func RetryAfter(err error) (time.Duration, bool) {
+	var t *ThrottleError
+	if errors.As(err, &t) && t.RetryAfter > 0 {
+		return t.RetryAfter, true
+	}
+	return 0, false
+}

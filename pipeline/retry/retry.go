@@ -1,0 +1,135 @@
+// Package retry is aspaudit's one retry loop: jittered exponential backoff
+// with a cap and a time budget, honouring a server's Retry-After, never
+// sleeping past the context's deadline, and giving up at once on permanent
+// errors.
+package retry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// Policy says how long to wait between attempts and when to give up.
+type Policy struct {
+	// Initial is the wait after the first failure (before jitter).
+	Initial time.Duration `koanf:"initial"`
+	// Max caps a single wait (Retry-After may exceed it).
+	Max time.Duration `koanf:"max"`
+	// Multiplier grows the wait after each failure; below 1 means 2.
+	Multiplier float64 `koanf:"multiplier"`
+	// Budget bounds the total time spent retrying one operation; zero
+	// means no bound (retry until the context ends).
+	Budget time.Duration `koanf:"budget"`
+	// MaxAttempts bounds the number of attempts; zero means no bound.
+	MaxAttempts int `koanf:"max_attempts"`
+}
+
+// NewDefaultPolicy returns 1s initial wait, doubling, capped at 1 minute,
+// with a 15 minute budget.
+func NewDefaultPolicy() Policy {
+	return Policy{Initial: time.Second, Max: time.Minute, Multiplier: 2, Budget: 15 * time.Minute}
+}
+
+// Validate reports every problem of the policy at once.
+func (p Policy) Validate() error {
+	var errs []error
+	if p.Initial <= 0 {
+		errs = append(errs, errors.New("initial: must be greater than 0"))
+	}
+	if p.Max < p.Initial {
+		errs = append(errs, errors.New("max: must be at least initial"))
+	}
+	if p.Budget < 0 {
+		errs = append(errs, errors.New("budget: must not be negative"))
+	}
+	if p.MaxAttempts < 0 {
+		errs = append(errs, errors.New("max_attempts: must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Backoff returns the jittered wait before attempt n+1 after n failures
+// (n >= 1): a uniformly random duration in [d/2, d] where d grows
+// exponentially from Initial and is capped at Max.
+func (p Policy) Backoff(n int) time.Duration {
+	mult := p.Multiplier
+	if mult < 1 {
+		mult = 2
+	}
+	d := float64(p.Initial)
+	for i := 1; i < n && d < float64(p.Max); i++ {
+		d *= mult
+	}
+	if p.Max > 0 && d > float64(p.Max) {
+		d = float64(p.Max)
+	}
+	half := d / 2
+	return time.Duration(half + rand.Float64()*half)
+}
+
+// Wait returns how long to wait after the n-th failure with err: the
+// server's Retry-After when it gave one and it is longer, else Backoff(n).
+func (p Policy) Wait(n int, err error) time.Duration {
+	d := p.Backoff(n)
+	if ra, ok := pipeline.RetryAfter(err); ok && ra > d {
+		d = ra
+	}
+	return d
+}
+
+// Notify is called before each wait with the attempt number that failed,
+// its error and the wait chosen.
+type Notify func(attempt int, err error, wait time.Duration)
+
+// Do calls op until it succeeds, returns a permanent error, the attempts or
+// the budget are spent, or ctx ends. It never sleeps past ctx's deadline:
+// when the next wait would end after it, Do returns the last error at once.
+// The returned error wraps op's last error.
+func (p Policy) Do(ctx context.Context, op func(context.Context) error, notify Notify) error {
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		err := op(ctx)
+		if err == nil {
+			return nil
+		}
+		if pipeline.IsPermanent(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w (after %d attempts: %w)", ctx.Err(), attempt, err)
+		}
+		if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
+			return fmt.Errorf("giving up after %d attempts: %w", attempt, err)
+		}
+		wait := p.Wait(attempt, err)
+		if p.Budget > 0 && time.Since(start)+wait > p.Budget {
+			return fmt.Errorf("giving up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			return fmt.Errorf("giving up: the next attempt would be after the deadline: %w", err)
+		}
+		if notify != nil {
+			notify(attempt, err, wait)
+		}
+		if serr := Sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%w (after %d attempts: %w)", serr, attempt, err)
+		}
+	}
+}
+
+// Sleep waits for d or until ctx ends, returning ctx's error in that case.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
