@@ -52,10 +52,13 @@ func Split(s Series, r Range, size time.Duration) []Window {
 	if size < time.Second {
 		return []Window{{Series: s, Start: start, End: end}}
 	}
-	size = size.Truncate(time.Second)
+	step := int64(size / time.Second)
 	var out []Window
 	for cur := start; cur.Before(end); {
-		next := time.Unix(0, 0).UTC().Add(cur.Sub(time.Unix(0, 0)).Truncate(size) + size)
+		// Unix seconds, not a time.Duration since the epoch: a Duration
+		// saturates after the year 2262 (Split then never ended) and rounds
+		// toward zero before 1970 (misaligned boundaries there).
+		next := time.Unix(floorDiv(cur.Unix(), step)*step+step, 0).UTC()
 		if next.After(end) {
 			next = end
 		}
@@ -63,4 +66,13 @@ func Split(s Series, r Range, size time.Duration) []Window {
 		cur = next
 	}
 	return out
+}
+
+// floorDiv divides rounding toward negative infinity.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }

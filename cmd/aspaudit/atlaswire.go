@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sources/atlas"
+)
+
+// seriesFlags are the flags that narrow what to fetch.
+type seriesFlags struct {
+	project    string
+	workspaces multiFlag
+	processor  string
+}
+
+func (f *seriesFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.project, "project", "", "Atlas project `id` to fetch (replaces atlas.projects)")
+	fs.Var(&f.workspaces, "workspace", "workspace `name` to fetch (repeatable; default: every workspace of the project)")
+	fs.StringVar(&f.processor, "processor", "", "fetch only this stream processor's `name`")
+}
+
+// apply narrows the configured projects: --project replaces them;
+// --workspace and --processor narrow the one configured project (or the
+// one given). It fails when nothing is left to fetch.
+func (f *seriesFlags) apply(cfg *configs.Config) error {
+	var procs []string
+	if f.processor != "" {
+		procs = []string{f.processor}
+	}
+	switch {
+	case f.project != "":
+		if !projectIDPattern.MatchString(f.project) {
+			return fmt.Errorf("--project %q is not an Atlas project id (24 lowercase hex digits, as in the project's URL)", f.project)
+		}
+		cfg.Atlas.Projects = []ProjectConfig{{ID: f.project, Workspaces: f.workspaces, Processors: procs}}
+	case len(f.workspaces) > 0 || f.processor != "":
+		if len(cfg.Atlas.Projects) != 1 {
+			return fmt.Errorf("--workspace and --processor need --project when the configuration lists %d projects", len(cfg.Atlas.Projects))
+		}
+		p := &cfg.Atlas.Projects[0]
+		if len(f.workspaces) > 0 {
+			p.Workspaces = f.workspaces
+		}
+		if procs != nil {
+			p.Processors = procs
+		}
+	}
+	if len(cfg.Atlas.Projects) == 0 {
+		return fmt.Errorf("no Atlas project to fetch: list them in atlas.projects (or ASPAUDIT_ATLAS__PROJECTS), or pass --project")
+	}
+	return nil
+}
+
+// newAtlas builds the Atlas client with request metrics.
+func newAtlas(cfg configs.Config, log *slog.Logger, m *metrics) (*atlas.Client, error) {
+	opts := atlas.Options{Logger: log, UserAgent: "aspaudit/" + version}
+	if m != nil {
+		opts.OnResponse = m.atlasResponse
+	}
+	return atlas.New(cfg.Atlas, opts)
+}
+
+// discoverProject resolves the series of one project, retrying with the
+// Atlas retry policy; without once it retries until ctx ends.
+func discoverProject(ctx context.Context, client *atlas.Client, cfg configs.Config, p atlas.ProjectConfig, log *slog.Logger, once bool) ([]pipeline.Series, error) {
+	policy := cfg.Atlas.Retry
+	if !once {
+		policy.Budget, policy.MaxAttempts = 0, 0
+	}
+	var series []pipeline.Series
+	err := policy.Do(ctx, func(ctx context.Context) error {
+		var err error
+		series, err = atlas.PlanSeries(ctx, client, []atlas.ProjectConfig{p})
+		return err
+	}, func(attempt int, err error, wait time.Duration) {
+		log.Warn("workspace discovery failed, retrying", "project", p.ID, "attempt", attempt, "wait", wait, "err", err)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("project %s: %w", p.ID, err)
+	}
+	log.Info("workspaces found", "project", p.ID, "series", len(series))
+	return series, nil
+}
+
+// discover resolves the series of every project, one project at a time so
+// that a project whose discovery fails does not stop the others. It
+// returns the series found and one failure per failed project.
+func discover(ctx context.Context, client *atlas.Client, cfg configs.Config, log *slog.Logger) ([]pipeline.Series, []error) {
+	var all []pipeline.Series
+	var errs []error
+	for _, p := range cfg.Atlas.Projects {
+		series, err := discoverProject(ctx, client, cfg, p, log, true)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		all = append(all, series...)
+	}
+	return all, errs
+}

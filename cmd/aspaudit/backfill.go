@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/ingest"
+)
+
+func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
+	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
+	var c commonFlags
+	var sf seriesFlags
+	c.register(fs, true)
+	sf.register(fs)
+	from := fs.String("from", "", "start `time`: RFC 3339, a date (2026-11-01, UTC) or a duration before now (72h, 30d); required")
+	to := fs.String("to", "now", "end `time` (exclusive), same forms as --from; clamped to now minus pipeline.lag")
+	force := fs.Bool("force", false, "fetch ranges already stored too (ids keep events from doubling)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: aspaudit backfill --from T [--to T] [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME] [--force]\n\nFetches and stores a past time range for every configured workspace, in windows of pipeline.window,\nskipping the ranges already stored.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, io.err); done {
+		return code
+	}
+	now := time.Now()
+	rg, err := parseRange(*from, *to, now)
+	if err != nil {
+		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
+		return exitUsage
+	}
+	cfg, log, ok := c.load(io, environ, nil, true)
+	if !ok {
+		return exitUsage
+	}
+	if err := sf.apply(&cfg); err != nil {
+		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
+		return exitUsage
+	}
+	client, err := newAtlas(cfg, log, nil)
+	if err != nil {
+		printErrors(io.err, "configuration problems (nothing was done)", err)
+		return exitUsage
+	}
+	defer client.Close()
+	out, err := openOutputs(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
+		return exitIncomplete
+	}
+	defer func() { _ = out.close(context.WithoutCancel(ctx)) }()
+	series, discErrs := discover(ctx, client, cfg, log)
+	prog := newProgress(io.err, "backfill")
+	eng, err := newEngine(cfg, client, out, log, nil, prog.update)
+	if err != nil {
+		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
+		return exitUsage
+	}
+	var sum ingest.Summary
+	if len(series) > 0 {
+		sum, err = eng.Backfill(ctx, ingest.BackfillRequest{Series: series, Range: rg, Force: *force})
+		prog.done()
+		if err != nil {
+			fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
+			return exitUsage
+		}
+	}
+	code := finishWithDiscovery(io, "backfill", sum, out, c.report, discErrs, false)
+	return code
+}
+
+// finishWithDiscovery reports like finish, counting projects whose
+// workspaces could not be discovered as incomplete work.
+func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, continuous bool) int {
+	if cerr := out.close(context.Background()); cerr != nil {
+		fmt.Fprintf(io.err, "aspaudit %s: closing the outputs: %v\n", cmd, cerr)
+		sum.Failed++
+	}
+	for _, e := range discErrs {
+		fmt.Fprintf(io.err, "aspaudit %s: workspace discovery failed, nothing fetched for %v\n", cmd, e)
+	}
+	code := finish(io, cmd, sum, out.dead.Where(), format, continuous)
+	if len(discErrs) > 0 && code != exitIncomplete {
+		code = exitIncomplete
+	}
+	return code
+}
+
+// parseRange reads --from and --to.
+func parseRange(from, to string, now time.Time) (pipeline.Range, error) {
+	if from == "" {
+		return pipeline.Range{}, fmt.Errorf("--from is required (for example --from 30d, or --from 2026-11-01)")
+	}
+	start, err := parseTimeArg(from, now)
+	if err != nil {
+		return pipeline.Range{}, fmt.Errorf("--from: %w", err)
+	}
+	end, err := parseTimeArg(to, now)
+	if err != nil {
+		return pipeline.Range{}, fmt.Errorf("--to: %w", err)
+	}
+	if !start.Before(end) {
+		return pipeline.Range{}, fmt.Errorf("--from %s is not before --to %s", start.Format(time.RFC3339), end.Format(time.RFC3339))
+	}
+	return pipeline.Range{Start: start, End: end}, nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/sinks/file"
+	"github.com/aspaudit/aspaudit/sinks/search"
+	"github.com/aspaudit/aspaudit/sinks/search/templates"
+	"github.com/aspaudit/aspaudit/sources/atlas"
+)
+
+// checker collects what `aspaudit check` finds.
+type checker struct {
+	io       stdio
+	problems []string
+}
+
+func (c *checker) ok(format string, args ...any) {
+	fmt.Fprintf(c.io.err, "  ok       "+format+"\n", args...)
+}
+
+func (c *checker) note(format string, args ...any) {
+	fmt.Fprintf(c.io.err, "  note     "+format+"\n", args...)
+}
+
+func (c *checker) problem(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	c.problems = append(c.problems, msg)
+	fmt.Fprintf(c.io.err, "  PROBLEM  %s\n", msg)
+}
+
+func runCheck(ctx context.Context, io stdio, environ, args []string) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var c commonFlags
+	var sf seriesFlags
+	c.register(fs, false)
+	sf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: aspaudit check [--config FILE]\n\nValidates the configuration, authenticates with Atlas, resolves every workspace, reaches the sink\nand reports what is missing there. Changes nothing. Exits 1 listing every problem found.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, io.err); done {
+		return code
+	}
+	cfg, log, ok := c.load(io, environ, nil, true)
+	if !ok {
+		return exitUsage
+	}
+	if err := sf.apply(&cfg); err != nil {
+		fmt.Fprintf(io.err, "aspaudit check: %v\n", err)
+		return exitUsage
+	}
+	ck := &checker{io: io}
+	fmt.Fprintln(io.err, "configuration: valid")
+	fmt.Fprintf(io.err, "atlas: %s with a %s\n", cfg.Atlas.BaseURL, cfg.Atlas.CredentialKind())
+	client, err := newAtlas(cfg, log, nil)
+	if err != nil {
+		ck.problem("atlas: %v", err)
+	} else {
+		defer client.Close()
+		ck.checkAtlas(ctx, client, cfg)
+	}
+	fmt.Fprintf(io.err, "sink: %s\n", cfg.Sink.Type)
+	ck.checkSink(ctx, cfg)
+	if len(ck.problems) > 0 {
+		fmt.Fprintf(io.err, "\n%d problem(s) found:\n", len(ck.problems))
+		for _, p := range ck.problems {
+			fmt.Fprintf(io.err, "  - %s\n", p)
+		}
+		return exitIncomplete
+	}
+	fmt.Fprintln(io.err, "\nno problem found")
+	return exitOK
+}
+
+// checkAtlas authenticates and resolves the workspaces of every project.
+func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg configs.Config) {
+	for _, p := range cfg.Atlas.Projects {
+		found, err := client.Workspaces(ctx, p.ID)
+		if err != nil {
+			c.problem("project %s: %v", p.ID, err)
+			continue
+		}
+		c.ok("project %s: authenticated, %d workspace(s): %s", p.ID, len(found), strings.Join(found, ", "))
+		for _, w := range p.Workspaces {
+			if !slices.Contains(found, w) {
+				c.problem("project %s: workspace %q does not exist (found: %s): check atlas.projects[].workspaces", p.ID, w, strings.Join(found, ", "))
+			}
+		}
+		if len(found) == 0 && len(p.Workspaces) == 0 {
+			c.problem("project %s: has no stream processing workspace, nothing to fetch", p.ID)
+		}
+	}
+}
+
+// checkSink reaches the sink and reports what it lacks.
+func (c *checker) checkSink(ctx context.Context, cfg configs.Config) {
+	if !cfg.UsesSearch() {
+		s, err := file.New(ctx, cfg.Sink.File, nil)
+		if err != nil {
+			c.problem("sink: %v", err)
+			return
+		}
+		_ = s.Close(ctx)
+		c.ok("data directory %s is writable", cfg.Sink.File.Path)
+		return
+	}
+	sink, err := search.New(cfg.Sink.Search, nil)
+	if err != nil {
+		c.problem("sink: %v", err)
+		return
+	}
+	defer func() { _ = sink.Close(context.WithoutCancel(ctx)) }()
+	srv, err := sink.Client().Detect(ctx)
+	if err != nil {
+		c.problem("sink: cannot reach %v: %v", cfg.Sink.Search.Conn.URLs, err)
+		return
+	}
+	c.ok("reached %s at %v", srv, cfg.Sink.Search.Conn.URLs)
+	res, err := templates.Check(ctx, sink.Client(), srv, sink.Layout(), cfg.Sink.Search.Templates)
+	if err != nil {
+		c.problem("sink: checking templates: %v", err)
+		return
+	}
+	for _, n := range res.Notes {
+		c.note("%s", n)
+	}
+	for _, p := range res.Problems {
+		c.problem("sink: %s (aspaudit setup installs what is missing)", p)
+	}
+	if len(res.Problems) == 0 {
+		c.ok("index template and retention as aspaudit installs them")
+	}
+}

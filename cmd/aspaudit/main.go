@@ -1,0 +1,28 @@
+// Command aspaudit ships MongoDB Atlas Stream Processing audit logs into
+// Elasticsearch, OpenSearch or local NDJSON files.
+//
+//	aspaudit backfill --from T --to T [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME] [--force]
+//	aspaudit run      [--config FILE] [--once] [--listen ADDR]
+//	aspaudit import   [--config FILE] --project ID [--workspace NAME] FILE.gz...
+//	aspaudit setup    [--config FILE]
+//	aspaudit check    [--config FILE]
+//	aspaudit version
+//
+// Exit status: 0 every event stored; 1 some windows could not be completed
+// (they are retried next run); 2 usage or configuration error, before any
+// work starts; 3 finished, but some events were dead-lettered.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Environ())
+	stop()
+	os.Exit(code)
+}

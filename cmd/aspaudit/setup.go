@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/sinks/dashboards"
+	"github.com/aspaudit/aspaudit/sinks/search"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
+	"github.com/aspaudit/aspaudit/sinks/search/templates"
+)
+
+func runSetup(ctx context.Context, io stdio, environ, args []string) int {
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs, false)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: aspaudit setup [--config FILE]\n\nInstalls what the search backend needs (index template, retention policy where the backend has one,\nstate indices) and imports the Kibana / OpenSearch Dashboards saved objects when kibana.url or\ndashboards.url is set. Safe to run again: it overwrites its own objects.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, io.err); done {
+		return code
+	}
+	cfg, log, ok := c.load(io, environ, nil, false)
+	if !ok {
+		return exitUsage
+	}
+	var errs []error
+	flavor := dashboards.Kibana
+	if cfg.UsesSearch() {
+		srv, err := setupSearch(ctx, io, cfg, log)
+		if err != nil {
+			errs = append(errs, err)
+		} else if srv.Flavor == conn.OpenSearch {
+			flavor = dashboards.OpenSearchDashboards
+		}
+	} else {
+		fmt.Fprintf(io.err, "sink: NDJSON files under %s: nothing to install\n", cfg.Sink.File.Path)
+	}
+	errs = append(errs, setupDashboards(ctx, io, cfg, flavor, log)...)
+	if err := errors.Join(errs...); err != nil {
+		printErrors(io.err, "setup incomplete", err)
+		return exitIncomplete
+	}
+	return exitOK
+}
+
+// setupSearch installs the index template, the retention policy and the
+// state indices, then applies retention once.
+func setupSearch(ctx context.Context, io stdio, cfg configs.Config, log *slog.Logger) (conn.Server, error) {
+	sink, err := search.New(cfg.Sink.Search, log)
+	if err != nil {
+		return conn.Server{}, fmt.Errorf("configuring the %s sink: %w", cfg.Sink.Type, err)
+	}
+	defer func() { _ = sink.Close(context.WithoutCancel(ctx)) }()
+	client := sink.Client()
+	srv, err := detect(ctx, client, cfg)
+	if err != nil {
+		return srv, err
+	}
+	fmt.Fprintf(io.err, "sink: %s at %v\n", srv, cfg.Sink.Search.Conn.URLs)
+	var rep templates.Report
+	err = cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
+		rep, err = templates.Install(ctx, client, srv, sink.Layout(), cfg.Sink.Search.Templates)
+		return err
+	}, nil)
+	if err != nil {
+		return srv, fmt.Errorf("installing the index template: %w", err)
+	}
+	for _, l := range rep.Lines() {
+		fmt.Fprintln(io.err, "  "+l)
+	}
+	out, err := openOutputs(ctx, cfg, log)
+	if err != nil {
+		return srv, err
+	}
+	if err := ensureStateIndices(ctx, out); err != nil {
+		_ = out.close(ctx)
+		return srv, err
+	}
+	if err := out.close(ctx); err != nil {
+		return srv, err
+	}
+	fmt.Fprintf(io.err, "  state index %s ready\n", cfg.Sink.State.StateIndex)
+	ret, err := templates.ApplyRetention(ctx, client, srv, sink.Layout(), cfg.Sink.Search.Templates, time.Now())
+	if err != nil {
+		return srv, fmt.Errorf("applying retention: %w", err)
+	}
+	if len(ret.Deleted) > 0 {
+		fmt.Fprintf(io.err, "  retention: deleted %d indices older than %s: %v\n", len(ret.Deleted), cfg.Sink.Search.Templates.Retention, ret.Deleted)
+	}
+	return srv, nil
+}
+
+// detect finds what the cluster runs and warns when it is not the
+// configured kind.
+func detect(ctx context.Context, client *conn.Client, cfg configs.Config) (conn.Server, error) {
+	var srv conn.Server
+	err := cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
+		var err error
+		srv, err = client.Detect(ctx)
+		return err
+	}, nil)
+	if err != nil {
+		return srv, fmt.Errorf("reaching %v: %w", cfg.Sink.Search.Conn.URLs, err)
+	}
+	want := conn.Elasticsearch
+	if cfg.Sink.Type == configs.SinkOpenSearch {
+		want = conn.OpenSearch
+	}
+	if srv.Flavor != want {
+		return srv, fmt.Errorf("sink.type is %s but %v runs %s: set sink.type to match", cfg.Sink.Type, cfg.Sink.Search.Conn.URLs, srv)
+	}
+	return srv, nil
+}
+
+// ensureStateIndices creates the checkpoint (and dead-letter) indices
+// when the outputs can.
+func ensureStateIndices(ctx context.Context, out *outputs) error {
+	type ensurer interface{ EnsureIndex(context.Context) error }
+	for _, x := range []any{out.checkpoints, out.dead} {
+		if e, ok := x.(ensurer); ok {
+			if err := e.EnsureIndex(ctx); err != nil {
+				return fmt.Errorf("creating a state index: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// setupDashboards imports the saved objects into Kibana and/or OpenSearch
+// Dashboards, or says how to do it by hand.
+func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor dashboards.Flavor, log *slog.Logger) []error {
+	targets := []struct {
+		cfg    dashboards.Config
+		flavor dashboards.Flavor
+	}{{cfg.Kibana, dashboards.Kibana}, {cfg.Dashboards, dashboards.OpenSearchDashboards}}
+	var errs []error
+	imported := false
+	for _, t := range targets {
+		if t.cfg.URL == "" {
+			continue
+		}
+		imported = true
+		if err := importSavedObjects(ctx, io, cfg, t.cfg, t.flavor, log); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if !imported {
+		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, flavor.ExportPath()))
+	}
+	return errs
+}
+
+func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger) error {
+	export := f.SavedObjects()
+	if pattern := search.IndexPattern(cfg.Sink.Search.IndexPrefix); pattern != "atlas-streams-audit-*" {
+		var err error
+		if export, err = dashboards.WithIndexPattern(export, pattern); err != nil {
+			return fmt.Errorf("adapting the %s objects to %s: %w", f, pattern, err)
+		}
+	}
+	im, err := dashboards.New(dc, f, log)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f, err)
+	}
+	res, err := im.Import(ctx, export)
+	if err != nil {
+		return fmt.Errorf("importing the saved objects into %s at %s: %w", f, dc.URL, err)
+	}
+	fmt.Fprintf(io.err, "%s at %s: imported %d of %d saved objects (data view, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects)
+	return nil
+}

@@ -1,0 +1,186 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aspaudit/aspaudit/pipeline/ingest"
+	"github.com/aspaudit/aspaudit/pipeline/transform"
+	"github.com/aspaudit/aspaudit/sinks/dashboards"
+	"github.com/aspaudit/aspaudit/sinks/file"
+	"github.com/aspaudit/aspaudit/sinks/search"
+	"github.com/aspaudit/aspaudit/sinks/search/state"
+	"github.com/aspaudit/aspaudit/sources/atlas"
+)
+
+// ProjectConfig is one Atlas project in atlas.projects.
+type ProjectConfig = atlas.ProjectConfig
+
+// Sink types.
+const (
+	SinkFile          = "file"
+	SinkElasticsearch = "elasticsearch"
+	SinkOpenSearch    = "opensearch"
+)
+
+// Config is every option of aspaudit, by section.
+type Config struct {
+	Atlas      atlas.Config      `koanf:"atlas"`
+	Sink       SinkConfig        `koanf:"sink"`
+	Pipeline   ingest.Config     `koanf:"pipeline"`
+	Transform  transform.Config  `koanf:"transform"`
+	Kibana     dashboards.Config `koanf:"kibana"`
+	Dashboards dashboards.Config `koanf:"dashboards"`
+	Log        LogConfig         `koanf:"log"`
+	// Listen is the address of the /metrics and /healthz listener of
+	// `aspaudit run`; empty turns it off.
+	Listen string `koanf:"listen"`
+}
+
+// SinkConfig is the "sink" section: where events go. The file sink's and
+// the search sink's keys sit side by side; Path is also where local state
+// (checkpoints, dead letters) lives with the file sink.
+type SinkConfig struct {
+	// Type is file (the default, no server needed), elasticsearch or
+	// opensearch.
+	Type   string        `koanf:"type"`
+	File   file.Config   `koanf:",squash"`
+	Search search.Config `koanf:",squash"`
+	State  state.Config  `koanf:",squash"`
+}
+
+// LogConfig is the "log" section.
+type LogConfig struct {
+	// Level is debug, info, warn or error.
+	Level string `koanf:"level"`
+	// Format is auto (text on a terminal, JSON otherwise), text or json.
+	Format string `koanf:"format"`
+}
+
+// NewDefaultConfig returns every component's defaults: the file sink under
+// ./aspaudit-data and no Atlas project.
+func NewDefaultConfig() Config {
+	return Config{
+		Atlas: atlas.NewDefaultConfig(),
+		Sink: SinkConfig{
+			Type:   SinkFile,
+			File:   file.NewDefaultConfig(),
+			Search: search.NewDefaultConfig(),
+			State:  state.NewDefaultConfig(),
+		},
+		Pipeline:   ingest.NewDefaultConfig(),
+		Transform:  transform.NewDefaultConfig(),
+		Kibana:     dashboards.NewDefaultConfig(),
+		Dashboards: dashboards.NewDefaultConfig(),
+		Log:        LogConfig{Level: "info", Format: "auto"},
+	}
+}
+
+// UsesSearch reports whether events go to Elasticsearch or OpenSearch.
+func (c Config) UsesSearch() bool { return c.Sink.Type != SinkFile }
+
+// Validate reports every problem at once, each prefixed by its full key.
+func (c Config) Validate() error {
+	errs := []error{
+		prefix("atlas", c.Atlas.Validate()),
+		prefix("pipeline", c.Pipeline.Validate()),
+		prefix("transform", c.Transform.Validate()),
+		prefix("log", c.Log.validate()),
+		c.Sink.validate(),
+	}
+	if c.Kibana.URL != "" {
+		errs = append(errs, prefix("kibana", c.Kibana.Validate()))
+	}
+	if c.Dashboards.URL != "" {
+		errs = append(errs, prefix("dashboards", c.Dashboards.Validate()))
+	}
+	return errors.Join(errs...)
+}
+
+func (s SinkConfig) validate() error {
+	switch s.Type {
+	case SinkFile:
+		return prefix("sink", s.File.Validate())
+	case SinkElasticsearch, SinkOpenSearch:
+		return prefix("sink", errors.Join(s.File.Validate(), s.Search.Validate(), s.State.Validate(), s.State.CheckNames(s.Search.IndexPrefix)))
+	}
+	return fmt.Errorf("sink.type: %q is not one of file, elasticsearch, opensearch", s.Type)
+}
+
+func (l LogConfig) validate() error {
+	var errs []error
+	switch strings.ToLower(l.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("level: %q is not one of debug, info, warn, error", l.Level))
+	}
+	switch strings.ToLower(l.Format) {
+	case "auto", "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("format: %q is not one of auto, text, json", l.Format))
+	}
+	return errors.Join(errs...)
+}
+
+// resolve reads secrets from their *_file keys and fills Atlas credentials
+// and base URL from the Atlas CLI's MONGODB_ATLAS_* variables.
+func (c *Config) resolve(environ []string, needAtlas bool) error {
+	var errs []error
+	if c.UsesSearch() {
+		errs = append(errs, prefix("sink", c.Sink.Search.ResolveSecrets()))
+	}
+	if c.Kibana.URL != "" {
+		errs = append(errs, prefix("kibana", c.Kibana.ResolveSecrets()))
+	}
+	if c.Dashboards.URL != "" {
+		errs = append(errs, prefix("dashboards", c.Dashboards.ResolveSecrets()))
+	}
+	env := envMap(environ)
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	if needAtlas || hasAtlasCredentials(c.Atlas, env) {
+		a, err := c.Atlas.Resolve(lookup)
+		errs = append(errs, prefix("atlas", err))
+		c.Atlas = a
+	}
+	return errors.Join(errs...)
+}
+
+// hasAtlasCredentials reports whether any Atlas credential is configured
+// or set in the Atlas CLI's variables.
+func hasAtlasCredentials(a atlas.Config, env map[string]string) bool {
+	if a.CredentialKind() != atlas.NoCredentials || a.ClientID != "" || a.PublicKey != "" || a.ClientSecret.IsSet() || a.PrivateKey.IsSet() || a.ClientSecretFile != "" || a.PrivateKeyFile != "" {
+		return true
+	}
+	for _, k := range []string{atlas.EnvClientID, atlas.EnvClientSecret, atlas.EnvPublicAPIKey, atlas.EnvPrivateAPIKey} {
+		if env[k] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// prefix prefixes each of err's joined errors with "key.".
+func prefix(key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var out []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, prefix(key, e))
+		}
+		return errors.Join(out...)
+	}
+	return fmt.Errorf("%s.%w", key, err)
+}

@@ -1,0 +1,150 @@
+package configs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "aspaudit.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	cfg, err := Load(Sources{})
+	if err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	if cfg.Sink.Type != SinkFile || cfg.Sink.File.Path != "./aspaudit-data" || cfg.UsesSearch() {
+		t.Fatalf("default sink = %+v", cfg.Sink)
+	}
+}
+
+func TestPrecedenceFileEnvFlags(t *testing.T) {
+	p := writeFile(t, `
+atlas:
+  projects:
+    - id: 32b6e34b3d91647abb20e7b8
+      workspaces: [ws-a, ws-b]
+sink:
+  type: elasticsearch
+  urls: [http://file:9200]
+  batch_size: 77
+pipeline:
+  window: 2h
+  lag: 15m
+`)
+	cfg, err := Load(Sources{
+		File: p,
+		Environ: []string{
+			"ASPAUDIT_SINK__URLS=http://env1:9200,http://env2:9200",
+			"ASPAUDIT_PIPELINE__LAG=20m",
+			"UNRELATED=1",
+		},
+		Overrides: map[string]any{"pipeline.lag": "25m"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sink.Search.Conn.URLs; len(got) != 2 || got[0] != "http://env1:9200" || got[1] != "http://env2:9200" {
+		t.Errorf("urls = %v, want env's two", got)
+	}
+	if cfg.Sink.Search.BatchSize != 77 || cfg.Pipeline.Window != 2*time.Hour {
+		t.Errorf("file values lost: batch_size=%d window=%s", cfg.Sink.Search.BatchSize, cfg.Pipeline.Window)
+	}
+	if cfg.Pipeline.Lag != 25*time.Minute {
+		t.Errorf("lag = %s, want the flag's 25m", cfg.Pipeline.Lag)
+	}
+	if ps := cfg.Atlas.Projects; len(ps) != 1 || len(ps[0].Workspaces) != 2 {
+		t.Errorf("projects = %+v", ps)
+	}
+	if cfg.Pipeline.Overlap != 30*time.Minute {
+		t.Errorf("default overlap lost: %s", cfg.Pipeline.Overlap)
+	}
+}
+
+func TestProjectsFromEnvironment(t *testing.T) {
+	cfg, err := Load(Sources{Environ: []string{"ASPAUDIT_ATLAS__PROJECTS=32b6e34b3d91647abb20e7b8, 42b6e34b3d91647abb20e7b8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := cfg.Atlas.Projects; len(ps) != 2 || ps[1].ID != "42b6e34b3d91647abb20e7b8" || len(ps[0].Workspaces) != 0 {
+		t.Fatalf("projects = %+v", ps)
+	}
+}
+
+func TestThreeMistakesAllNamed(t *testing.T) {
+	p := writeFile(t, `
+atlas:
+  projects:
+    - id: not-a-project
+sink:
+  typo_key: 1
+pipeline:
+  window: soon
+`)
+	_, err := Load(Sources{File: p})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{"sink.typo_key", "pipeline.window", "atlas.projects[0].id"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not name %s:\n%s", want, msg)
+		}
+	}
+}
+
+func TestUnknownSinkTypeAndMissingFile(t *testing.T) {
+	_, err := Load(Sources{Environ: []string{"ASPAUDIT_SINK__TYPE=mongodb"}})
+	if err == nil || !strings.Contains(err.Error(), "sink.type") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = Load(Sources{File: filepath.Join(t.TempDir(), "nope.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "--config") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSecretsNeverInErrors(t *testing.T) {
+	p := writeFile(t, `
+atlas:
+  client_id: mdb_sa_id_123
+  client_secret: mdb_sa_sk_SUPERSECRET
+  public_key: abcdefgh
+  private_key: PRIVATE-SUPERSECRET
+`)
+	_, err := Load(Sources{File: p})
+	if err == nil {
+		t.Fatal("both credential kinds: no error")
+	}
+	if strings.Contains(err.Error(), "SUPERSECRET") {
+		t.Fatalf("secret in error: %v", err)
+	}
+}
+
+func TestAtlasCredentialsWhenNeeded(t *testing.T) {
+	if _, err := Load(Sources{NeedAtlas: true}); err == nil || !strings.Contains(err.Error(), "MONGODB_ATLAS_CLIENT_ID") {
+		t.Fatalf("no credentials: err = %v", err)
+	}
+	cfg, err := Load(Sources{NeedAtlas: true, Environ: []string{
+		"MONGODB_ATLAS_CLIENT_ID=mdb_sa_id_1", "MONGODB_ATLAS_CLIENT_SECRET=s3cr3t", "MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8080/",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Atlas.ClientID != "mdb_sa_id_1" || cfg.Atlas.ClientSecret.Value() != "s3cr3t" || cfg.Atlas.BaseURL != "http://127.0.0.1:8080" {
+		t.Fatalf("atlas = %+v", cfg.Atlas)
+	}
+	// Half a service account is an error even for commands that do not call Atlas.
+	if _, err := Load(Sources{Environ: []string{"MONGODB_ATLAS_CLIENT_ID=x"}}); err == nil || !strings.Contains(err.Error(), "client_secret") {
+		t.Fatalf("half a credential: err = %v", err)
+	}
+}

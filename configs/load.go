@@ -1,0 +1,174 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+// EnvPrefix starts every environment variable aspaudit reads as
+// configuration; "__" separates levels: ASPAUDIT_SINK__URLS is sink.urls.
+const EnvPrefix = "ASPAUDIT_"
+
+// Sources says where configuration comes from, lowest precedence first
+// after the defaults.
+type Sources struct {
+	// File is the YAML file; empty means none.
+	File string
+	// Environ is the process environment (os.Environ()).
+	Environ []string
+	// Overrides are keys set by command-line flags ("atlas.projects").
+	Overrides map[string]any
+	// NeedAtlas makes missing Atlas credentials an error. Commands that
+	// never call Atlas (import, setup) leave it false; credentials that
+	// are present are still checked.
+	NeedAtlas bool
+}
+
+// Load builds the configuration from the defaults, the YAML file, the
+// environment and the flags, in that order, then resolves secrets from
+// files and the Atlas CLI's variables and validates. Every problem found
+// is reported at once, each naming its key.
+func Load(src Sources) (Config, error) {
+	cfg := NewDefaultConfig()
+	k := koanf.New(".")
+	var errs []error
+	if src.File != "" {
+		if err := k.Load(file.Provider(src.File), yaml.Parser()); err != nil {
+			return cfg, fmt.Errorf("reading config file %s: %w", src.File, unwrapYAML(err))
+		}
+	}
+	if err := k.Load(env.Provider(".", env.Opt{
+		Prefix:        EnvPrefix,
+		TransformFunc: envKey,
+		EnvironFunc:   func() []string { return src.Environ },
+	}), nil); err != nil {
+		errs = append(errs, fmt.Errorf("reading environment: %w", err))
+	}
+	if len(src.Overrides) > 0 {
+		if err := k.Load(confmap.Provider(src.Overrides, "."), nil); err != nil {
+			errs = append(errs, fmt.Errorf("reading flags: %w", err))
+		}
+	}
+	errs = append(errs, decode(k, &cfg)...)
+	if err := cfg.resolve(src.Environ, src.NeedAtlas); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, cfg.Validate())
+	return cfg, errors.Join(errs...)
+}
+
+// envKey maps ASPAUDIT_SINK__URLS to sink.urls.
+func envKey(k, v string) (string, any) {
+	k = strings.ToLower(strings.TrimPrefix(k, EnvPrefix))
+	return strings.ReplaceAll(k, "__", "."), v
+}
+
+// decode unmarshals k into cfg over its defaults and reports unknown keys
+// and values of the wrong type, each with its key.
+func decode(k *koanf.Koanf, cfg *Config) []error {
+	var md mapstructure.Metadata
+	dc := &mapstructure.DecoderConfig{
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			durationHook(),
+			projectListHook(),
+			mapstructure.StringToSliceHookFunc(","),
+			mapstructure.TextUnmarshallerHookFunc(),
+		),
+		Metadata:         &md,
+		Result:           cfg,
+		WeaklyTypedInput: true,
+		TagName:          "koanf",
+		Squash:           true,
+	}
+	var errs []error
+	if err := k.UnmarshalWithConf("", cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
+		errs = append(errs, decodeErrors(err)...)
+	}
+	unused := slices.Clone(md.Unused)
+	slices.Sort(unused)
+	for _, key := range unused {
+		errs = append(errs, fmt.Errorf("%s: unknown key (misspelt? see configs/example.yaml for every option)", key))
+	}
+	return errs
+}
+
+// quotedKey matches mapstructure's "'key' problem" lines.
+var quotedKey = regexp.MustCompile(`^'([^']+)'\s*(.*)$`)
+
+// decodeErrors splits mapstructure's joined error into one error a line.
+func decodeErrors(err error) []error {
+	var out []error
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
+		if line == "" || strings.HasSuffix(line, "error(s) decoding:") || strings.HasPrefix(line, "decoding failed") {
+			continue
+		}
+		if m := quotedKey.FindStringSubmatch(line); m != nil {
+			line = m[1] + ": " + m[2]
+		}
+		out = append(out, errors.New(line))
+	}
+	if len(out) == 0 {
+		out = append(out, err)
+	}
+	return out
+}
+
+func unwrapYAML(err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no such file: pass --config with the path of an existing YAML file")
+	}
+	return err
+}
+
+// projectListHook lets ASPAUDIT_ATLAS__PROJECTS and --project give project
+// ids as a comma-separated string: each id then means every workspace.
+func projectListHook() mapstructure.DecodeHookFuncType {
+	return func(from, to reflect.Type, data any) (any, error) {
+		if from.Kind() != reflect.String || to != reflect.TypeOf([]ProjectConfig{}) {
+			return data, nil
+		}
+		var out []map[string]any
+		for _, id := range strings.Split(data.(string), ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				out = append(out, map[string]any{"id": id})
+			}
+		}
+		return out, nil
+	}
+}
+
+// durationHook reads durations written like 30s, 5m or 6h, and whole days
+// like 30d, with an error that shows the value and the expected form.
+func durationHook() mapstructure.DecodeHookFuncType {
+	return func(from, to reflect.Type, data any) (any, error) {
+		if from.Kind() != reflect.String || to != reflect.TypeOf(time.Duration(0)) {
+			return data, nil
+		}
+		s := strings.TrimSpace(data.(string))
+		if n, ok := strings.CutSuffix(s, "d"); ok {
+			if days, err := strconv.Atoi(n); err == nil && days >= 0 {
+				return time.Duration(days) * 24 * time.Hour, nil
+			}
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a duration: write it like 30s, 5m, 6h or 30d", s)
+		}
+		return d, nil
+	}
+}

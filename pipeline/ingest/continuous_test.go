@@ -1,0 +1,238 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// progressLog records the observer's series progress.
+type progressLog struct {
+	nopObserver
+	mu    sync.Mutex
+	until map[pipeline.Series]time.Time
+	kinds []string
+}
+
+func (p *progressLog) SeriesProgress(s pipeline.Series, t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.until == nil {
+		p.until = map[pipeline.Series]time.Time{}
+	}
+	p.until[s] = t
+}
+
+func (p *progressLog) Retry(kind string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.kinds = append(p.kinds, kind)
+}
+
+func TestContinuousOnceFirstPassThenOverlap(t *testing.T) {
+	obs := &progressLog{}
+	r := newRig(t, nil) // now 10 Nov 12:00; window 6h, lag 10m, overlap 30m, start 24h
+	r.e.obs = obs
+	sum, err := r.e.Continuous(context.Background(), []pipeline.Series{seriesA}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Planned != 4 || sum.Done != 4 {
+		t.Errorf("first pass: %+v, want 4 windows", sum)
+	}
+	want := pipeline.Range{Start: at(9, 12, 0), End: at(10, 11, 50)}
+	if cov := r.store.coverage(seriesA); len(cov) != 1 || cov[0] != want {
+		t.Errorf("coverage %v, want %v", cov, want)
+	}
+	if got := obs.until[seriesA]; !got.Equal(want.End) {
+		t.Errorf("progress until %v, want %v", got, want.End)
+	}
+
+	r.now = r.now.Add(5 * time.Minute)
+	sum, _ = r.e.Continuous(context.Background(), []pipeline.Series{seriesA}, true)
+	overlap := win(seriesA, at(10, 11, 20), at(10, 11, 55))
+	if sum.Planned != 1 || sum.Done != 1 || r.src.fetchCount(overlap) != 1 {
+		t.Errorf("second pass: %+v, fetched the overlap window %d times", sum, r.src.fetchCount(overlap))
+	}
+	if last := r.store.coverage(seriesA).Last(); !last.Equal(at(10, 11, 55)) {
+		t.Errorf("coverage ends %v", last)
+	}
+}
+
+func TestContinuousFillsGapsAndResumesAfterDowntime(t *testing.T) {
+	r := newRig(t, nil)
+	r.store.cov = map[pipeline.Series]pipeline.Coverage{
+		seriesA: {{Start: at(9, 12, 0), End: at(10, 0, 0)}, {Start: at(10, 6, 0), End: at(10, 11, 0)}},
+		seriesB: {{Start: at(1, 0, 0), End: at(2, 0, 0)}},
+	}
+	sum, _ := r.e.Continuous(context.Background(), []pipeline.Series{seriesA, seriesB}, true)
+	if sum.Failed != 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if got := r.store.coverage(seriesA); !got.Covers(pipeline.Range{Start: at(9, 12, 0), End: at(10, 11, 50)}) {
+		t.Errorf("A: gap not filled: %v", got)
+	}
+	if got := r.store.coverage(seriesB); len(got) != 1 || !got[0].End.Equal(at(10, 11, 50)) || !got[0].Start.Equal(at(1, 0, 0)) {
+		t.Errorf("B: did not resume from the end of coverage: %v", got)
+	}
+}
+
+// A window that keeps failing is retried pass after pass, never skipped,
+// while the other series goes on; once it succeeds coverage has no gap.
+func TestContinuousRetriesFailingWindowUntilStored(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	stuck := win(seriesA, at(10, 0, 0), at(10, 6, 0))
+	var passes atomic.Int32
+	r := newRig(t, func(r *rig) {
+		r.cfg.PollInterval = time.Millisecond
+		r.cfg.Retry.MaxAttempts = 2
+		r.src.fail = func(w pipeline.Window, n int) error {
+			if w == stuck && n <= 5 {
+				return errors.New("503")
+			}
+			return nil
+		}
+	})
+	base := r.now
+	r.e.now = func() time.Time { return base.Add(time.Duration(passes.Add(1)) * time.Minute) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan Summary)
+	go func() {
+		sum, _ := r.e.Continuous(ctx, []pipeline.Series{seriesA, seriesB}, false)
+		done <- sum
+	}()
+	deadline := time.After(10 * time.Second)
+	for !r.store.coverage(seriesA).Covers(stuck.Range()) {
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatalf("the failing window was never stored; coverage %v", r.store.coverage(seriesA))
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cancel()
+	sum := <-done
+	if n := r.src.fetchCount(stuck); n != 6 {
+		t.Errorf("stuck window fetched %d times, want 6", n)
+	}
+	if sum.Failed != 2 || len(sum.Failures) != 0 || !sum.Stopped {
+		t.Errorf("summary %+v: want 2 failed passes and no failure left", sum)
+	}
+	cov := r.store.coverage(seriesA)
+	if len(cov) != 1 || cov[0].Start.After(at(9, 12, 5)) {
+		t.Errorf("coverage has a gap or starts late: %v", cov)
+	}
+}
+
+// In run mode a series stuck on a failing window does not hold the others
+// back: they keep polling.
+func TestContinuousStuckSeriesDoesNotHoldOthers(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var ticks atomic.Int32
+	r := newRig(t, func(r *rig) {
+		r.cfg.PollInterval = time.Millisecond
+		r.src.fail = func(w pipeline.Window, _ int) error {
+			if w.Series == seriesA && w.Start.Equal(at(10, 0, 0)) {
+				return pipeline.Permanent(errors.New("403"))
+			}
+			return nil
+		}
+	})
+	base := r.now
+	r.e.now = func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Minute) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan Summary)
+	go func() {
+		sum, _ := r.e.Continuous(ctx, []pipeline.Series{seriesA, seriesB}, false)
+		done <- sum
+	}()
+	target := base.Add(20*time.Minute - r.cfg.Lag)
+	deadline := time.After(10 * time.Second)
+	for r.store.coverage(seriesB).Last().Before(target) {
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatalf("B stopped at %v", r.store.coverage(seriesB).Last())
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cancel()
+	sum := <-done
+	if len(sum.Failures) == 0 || sum.Failures[0].Window.Series != seriesA {
+		t.Errorf("failures %v, want A's stuck window", sum.Failures)
+	}
+	if a := r.store.coverage(seriesA); len(a) != 2 {
+		t.Errorf("A coverage %v: want everything but the stuck window", a)
+	}
+}
+
+func TestContinuousFailingSeriesDoesNotStopOthers(t *testing.T) {
+	obs := &progressLog{}
+	r := newRig(t, func(r *rig) {
+		r.src.fail = func(w pipeline.Window, _ int) error {
+			if w.Series == seriesB {
+				return pipeline.Throttle(errors.New("429"), time.Millisecond)
+			}
+			return nil
+		}
+	})
+	r.e.obs = obs
+	sum, _ := r.e.Continuous(context.Background(), []pipeline.Series{seriesA, seriesB}, true)
+	if sum.Done != 4 || sum.Failed != 4 || len(sum.Failures) != 4 {
+		t.Errorf("summary %+v", sum)
+	}
+	if len(obs.kinds) != 8 || obs.kinds[0] != KindThrottle {
+		t.Errorf("retries observed %v, want 8 throttle", obs.kinds)
+	}
+	if r.store.coverage(seriesB) != nil || r.store.coverage(seriesA) == nil {
+		t.Errorf("coverage A %v, B %v", r.store.coverage(seriesA), r.store.coverage(seriesB))
+	}
+}
+
+func TestContinuousShutdown(t *testing.T) {
+	t.Run("while waiting for the next poll", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		r := newRig(t, func(r *rig) { r.cfg.PollInterval = time.Hour })
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for r.store.markCount() < 8 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
+		start := time.Now()
+		sum, err := r.e.Continuous(ctx, []pipeline.Series{seriesA, seriesB}, false)
+		if err != nil || sum.Done != 8 || !sum.Stopped || time.Since(start) > 5*time.Second {
+			t.Errorf("summary %+v, err %v after %v", sum, err, time.Since(start))
+		}
+	})
+	t.Run("abandoning a stuck window after the grace period", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		r := newRig(t, func(r *rig) {
+			r.sink.block = true
+			r.cfg.ShutdownTimeout = 20 * time.Millisecond
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Millisecond, cancel)
+		sum, _ := r.e.Continuous(ctx, []pipeline.Series{seriesA, seriesB}, false)
+		if sum.Done != 0 || sum.Canceled != 8 || r.store.markCount() != 0 {
+			t.Errorf("summary %+v, %d marks", sum, r.store.markCount())
+		}
+	})
+}
+
+func TestContinuousNeedsSeries(t *testing.T) {
+	r := newRig(t, nil)
+	if _, err := r.e.Continuous(context.Background(), nil, true); err == nil {
+		t.Error("no error without series")
+	}
+}

@@ -1,0 +1,171 @@
+package ingest
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// progressEvery spaces the progress calls made after batches.
+const progressEvery = 100 * time.Millisecond
+
+// run is the state shared by the windows of one Backfill, Continuous or
+// Windows call.
+type run struct {
+	e *Engine
+	// stop ends when the caller's context does: no new window or attempt
+	// starts after it.
+	stop context.Context
+	// work is what windows in flight run under: it outlives stop by the
+	// shutdown grace period.
+	work    context.Context
+	release func()
+	// slots bounds the windows processed at once, across series.
+	slots  chan struct{}
+	record bool
+	start  time.Time
+
+	mu           sync.Mutex
+	sum          Summary
+	failures     map[windowKey]WindowFailure
+	events       int64
+	lastProgress time.Time
+}
+
+type windowKey struct {
+	series     pipeline.Series
+	start, end int64
+}
+
+func keyOf(w pipeline.Window) windowKey {
+	return windowKey{w.Series, w.Start.UnixNano(), w.End.UnixNano()}
+}
+
+func (e *Engine) newRun(ctx context.Context, record bool) *run {
+	work, release := withGrace(ctx, e.cfg.ShutdownTimeout)
+	return &run{
+		e: e, stop: ctx, work: work, release: release,
+		slots:    make(chan struct{}, e.cfg.Concurrency),
+		record:   record,
+		start:    time.Now(),
+		failures: map[windowKey]WindowFailure{},
+	}
+}
+
+// runAll settles windows with bounded concurrency, in order, until stopped.
+func (r *run) runAll(windows []pipeline.Window) {
+	p := pool.New().WithMaxGoroutines(r.e.cfg.Concurrency)
+	for i, w := range windows {
+		if r.stop.Err() != nil {
+			r.canceled(len(windows) - i)
+			break
+		}
+		p.Go(func() { _ = r.settle(w) })
+	}
+	p.Wait()
+}
+
+func (r *run) acquire() error {
+	select {
+	case r.slots <- struct{}{}:
+		return nil
+	case <-r.stop.Done():
+		return r.stop.Err()
+	}
+}
+
+func (r *run) releaseSlot() { <-r.slots }
+
+func (r *run) planned(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sum.Planned += n
+}
+
+func (r *run) canceled(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sum.Canceled += n
+}
+
+// failed records a failure that is not a window's: the coverage of a series
+// could not be read, so the range rg of s could not be planned.
+func (r *run) failed(s pipeline.Series, rg pipeline.Range, err error) {
+	w := pipeline.Window{Series: s, Start: rg.Start, End: rg.End}
+	r.e.log.Error("reading coverage failed", "series", s.String(), "error", err)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stop.Err() != nil {
+		return
+	}
+	r.sum.Failed++
+	r.failures[keyOf(w)] = WindowFailure{Window: w, Err: err, Attempts: 1}
+}
+
+// forget drops the failures recorded for s: a later pass settled them.
+func (r *run) forget(s pipeline.Series) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.failures {
+		if k.series == s {
+			delete(r.failures, k)
+		}
+	}
+}
+
+// onBatch counts written events and calls the progress function, at most
+// every progressEvery.
+func (r *run) onBatch(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events += int64(n)
+	if time.Since(r.lastProgress) >= progressEvery {
+		r.progressLocked()
+	}
+}
+
+func (r *run) progressLocked() {
+	if r.e.deps.Progress == nil {
+		return
+	}
+	r.lastProgress = time.Now()
+	r.e.deps.Progress(Progress{
+		WindowsTotal: r.sum.Planned, WindowsDone: r.sum.Done, WindowsFailed: r.sum.Failed,
+		Events: r.events, Elapsed: time.Since(r.start),
+	})
+}
+
+// summary ends the run and returns its summary.
+func (r *run) summary() Summary {
+	r.release()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.sum
+	s.Elapsed = time.Since(r.start)
+	s.Stopped = r.stop.Err() != nil
+	for _, f := range r.failures {
+		s.Failures = append(s.Failures, f)
+	}
+	slices.SortFunc(s.Failures, func(a, b WindowFailure) int {
+		if c := a.Window.Start.Compare(b.Window.Start); c != 0 {
+			return c
+		}
+		return compareStrings(a.Window.Series.String(), b.Window.Series.String())
+	})
+	return s
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,76 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// settle processes w with retries and records it. It returns nil when w is
+// settled (and recorded, when the run records), else the last error.
+func (r *run) settle(w pipeline.Window) error {
+	if err := r.stop.Err(); err != nil {
+		r.canceled(1)
+		return err
+	}
+	var stats Stats
+	attempts := 0
+	err := r.e.cfg.Retry.Do(r.stop, func(context.Context) error {
+		attempts++
+		var err error
+		stats, err = r.attempt(w)
+		return err
+	}, func(attempt int, err error, wait time.Duration) {
+		r.e.obs.Retry(ErrorKind(err))
+		r.e.log.Warn("window failed, retrying", "window", w.String(), "attempt", attempt,
+			"wait", wait.Round(time.Millisecond), "error", err)
+	})
+	stats.Retries += int64(attempts - 1)
+	r.finish(w, stats, attempts, err)
+	return err
+}
+
+// attempt runs w once, in a concurrency slot, and records it on success.
+// It works under the run's work context, so that once the run is asked to
+// stop an attempt in flight may still finish within the grace period.
+func (r *run) attempt(w pipeline.Window) (Stats, error) {
+	if err := r.acquire(); err != nil {
+		return Stats{}, err
+	}
+	defer r.releaseSlot()
+	r.e.obs.WindowStarted(w)
+	start := time.Now()
+	st, err := r.e.window(r.work, w, r.onBatch)
+	if err == nil && r.record && !w.Range().Empty() {
+		if err = r.e.deps.Checkpoints.MarkStored(r.work, w.Series, w.Range()); err != nil {
+			err = fmt.Errorf("recording %s: %w", w, err)
+		}
+	}
+	r.e.obs.WindowDone(w, st, err, time.Since(start))
+	return st, err
+}
+
+func (r *run) finish(w pipeline.Window, st Stats, attempts int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case err == nil:
+		r.sum.Done++
+		r.sum.Stats.Add(st)
+		delete(r.failures, keyOf(w))
+		r.e.log.Debug("window done", "window", w.String(), "events", st.Events, "stored", st.Stored,
+			"duplicates", st.Duplicates, "dead_lettered", st.DeadLettered)
+	case r.stop.Err() != nil:
+		r.sum.Canceled++
+		r.sum.Stats.Retries += st.Retries
+		r.e.log.Warn("window abandoned: the run is stopping", "window", w.String(), "error", err)
+	default:
+		r.sum.Failed++
+		r.sum.Stats.Retries += st.Retries
+		r.failures[keyOf(w)] = WindowFailure{Window: w, Err: err, Attempts: attempts}
+		r.e.log.Error("window failed", "window", w.String(), "attempts", attempts, "error", err)
+	}
+	r.progressLocked()
+}

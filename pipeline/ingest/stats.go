@@ -1,0 +1,80 @@
+package ingest
+
+import (
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// Stats counts what happened to the lines of one or more windows. For a
+// settled window Lines = Blank + Events and Events = Stored + Duplicates +
+// DeadLettered.
+type Stats struct {
+	Lines         int64 // lines read, blank ones included
+	Blank         int64 // lines skipped because empty or only whitespace
+	Events        int64 // events parsed, one per non-blank line
+	Stored        int64 // newly stored
+	Duplicates    int64 // already stored before (counts as stored)
+	ParseFailures int64 // events stored marked as pipeline_error
+	DeadLettered  int64 // rejected by the sink, kept in the dead letter
+	Retries       int64 // window attempts and sink requests retried
+	Bytes         int64 // decompressed bytes read
+}
+
+// Add accumulates o into s.
+func (s *Stats) Add(o Stats) {
+	s.Lines += o.Lines
+	s.Blank += o.Blank
+	s.Events += o.Events
+	s.Stored += o.Stored
+	s.Duplicates += o.Duplicates
+	s.ParseFailures += o.ParseFailures
+	s.DeadLettered += o.DeadLettered
+	s.Retries += o.Retries
+	s.Bytes += o.Bytes
+}
+
+// Summary is the outcome of a backfill, an import or a continuous run.
+type Summary struct {
+	// Planned counts windows planned; in continuous mode every pass adds
+	// its windows, so a window retried over several passes counts again.
+	Planned int
+	// Done counts windows settled and recorded.
+	Done int
+	// Failed counts windows that failed after their retries (in
+	// continuous mode, failed passes of a window).
+	Failed int
+	// Canceled counts windows not run, or abandoned in flight, because
+	// the run was stopped. They are not recorded.
+	Canceled int
+	// Stats totals the settled windows; Retries also counts the retries
+	// of windows that failed in the end.
+	Stats Stats
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+	// Failures lists the windows still failing at the end, each with its
+	// last error, in time order.
+	Failures []WindowFailure
+	// Stopped reports that the context ended before the plan was done.
+	Stopped bool
+}
+
+// WindowFailure is a window that could not be completed. When the
+// coverage of a series could not be read, Window spans the whole range that
+// was to be planned.
+type WindowFailure struct {
+	Window   pipeline.Window
+	Err      error
+	Attempts int
+}
+
+// Progress is a snapshot for a progress display.
+type Progress struct {
+	WindowsTotal  int
+	WindowsDone   int
+	WindowsFailed int
+	// Events counts events written so far, windows in flight included
+	// (a retried window counts again).
+	Events  int64
+	Elapsed time.Duration
+}

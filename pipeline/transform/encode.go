@@ -1,0 +1,224 @@
+package transform
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// Constant values of every document.
+const (
+	Dataset    = "mongodb_atlas.streams_audit"
+	Module     = "mongodb_atlas"
+	ECSVersion = "8.17.0"
+)
+
+// encodeEvent writes the document of a parsed line.
+func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ingested time.Time, keepOriginal bool) {
+	w.b = append(w.b, '{')
+	w.time("@timestamp", r.time)
+	w.content("message", r.message)
+	w.encodeEventGroup(r, line, ingested, keepOriginal)
+	w.open("ecs")
+	w.constant("version", ECSVersion)
+	w.close()
+	w.encodeUser(r)
+	w.encodeEndpoint("source", &r.src)
+	w.encodeEndpoint("destination", &r.dst)
+	w.encodeRelated(r)
+	processor := r.lineProcessor()
+	w.encodeAtlas(win, processor, r.schema)
+	if r.schema == "mongo" {
+		w.encodeMongo(r)
+	} else {
+		w.encodeOCSF(r)
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *docWriter) encodeEventGroup(r *record, line []byte, ingested time.Time, keepOriginal bool) {
+	w.open("event")
+	w.constant("kind", "event")
+	if c, ok := r.categorize(); ok {
+		w.rawJSON("category", []byte(c.category))
+		w.rawJSON("type", []byte(c.typ))
+	}
+	w.content("action", r.action)
+	w.constant("outcome", r.outcome)
+	w.content("code", r.code)
+	w.content("reason", r.reason)
+	w.integer("severity", r.severity)
+	w.encodeConstants(ingested)
+	if keepOriginal {
+		w.line("original", line)
+	}
+	w.close()
+}
+
+func (w *docWriter) encodeConstants(ingested time.Time) {
+	w.constant("dataset", Dataset)
+	w.constant("module", Module)
+	w.time("ingested", ingested)
+}
+
+func (w *docWriter) encodeUser(r *record) {
+	if r.user.empty() && r.target.empty() && len(r.roles) == 0 {
+		return
+	}
+	w.open("user")
+	if !r.user.empty() {
+		w.qualified("name", r.user)
+		w.content("domain", r.user.db)
+	}
+	if len(r.roles) > 0 {
+		w.key("roles")
+		w.b = append(w.b, '[')
+		for i, q := range r.roles {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.b = appendQualified(w.b, q, w.clean)
+		}
+		w.b = append(w.b, ']')
+	}
+	if !r.target.empty() {
+		w.open("target")
+		w.qualified("name", r.target)
+		w.content("domain", r.target.db)
+		w.close()
+	}
+	w.close()
+}
+
+func (w *docWriter) encodeEndpoint(k string, e *endpoint) {
+	if e.address == nil && !e.hasPort && e.domain == nil {
+		return
+	}
+	w.open(k)
+	w.content("address", e.address)
+	w.ip("ip", e.ip)
+	w.integer("port", optInt{e.port, e.hasPort})
+	w.content("domain", e.domain)
+	w.close()
+}
+
+func (w *docWriter) encodeRelated(r *record) {
+	var ipBuf [8]netip.Addr
+	ips := ipBuf[:0]
+	ips = appendUniqueIP(ips, r.src.ip)
+	ips = appendUniqueIP(ips, r.dst.ip)
+	for i := range r.mongo.intermediates {
+		ips = appendUniqueIP(ips, r.mongo.intermediates[i].ip)
+	}
+	users := relatedUsers(r)
+	if len(ips) == 0 && len(users) == 0 {
+		return
+	}
+	w.open("related")
+	if len(ips) > 0 {
+		w.key("ip")
+		w.b = append(w.b, '[')
+		for i, a := range ips {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.b = append(w.b, '"')
+			w.b = a.AppendTo(w.b)
+			w.b = append(w.b, '"')
+		}
+		w.b = append(w.b, ']')
+	}
+	if len(users) > 0 {
+		w.key("user")
+		w.b = append(w.b, '[')
+		for i, u := range users {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.b = appendQualified(w.b, u, w.clean)
+		}
+		w.b = append(w.b, ']')
+	}
+	w.close()
+}
+
+func appendUniqueIP(ips []netip.Addr, a netip.Addr) []netip.Addr {
+	if !a.IsValid() {
+		return ips
+	}
+	for _, x := range ips {
+		if x == a {
+			return ips
+		}
+	}
+	return append(ips, a)
+}
+
+// relatedUsers lists every user of the line, db-qualified and bare,
+// without repeats.
+func relatedUsers(r *record) []qname {
+	out := r.related[:0]
+	add := func(q qname) {
+		for _, x := range out {
+			if sameName(x, q) {
+				return
+			}
+		}
+		out = append(out, q)
+	}
+	for _, q := range [...]qname{r.user, r.target, r.actor} {
+		if !q.empty() {
+			add(q)
+			add(qname{name: q.name})
+		}
+	}
+	for _, q := range r.mongo.users {
+		add(q)
+		add(qname{name: q.name})
+	}
+	r.related = out
+	return out
+}
+
+func (w *docWriter) encodeAtlas(win pipeline.Window, lineProcessor []byte, schema string) {
+	w.open("atlas")
+	if win.ProjectID != "" {
+		w.open("project")
+		w.textString("id", win.ProjectID)
+		w.close()
+	}
+	w.open("streams")
+	if win.Workspace != "" {
+		w.textString("workspace", win.Workspace)
+	}
+	switch {
+	case lineProcessor != nil:
+		w.content("processor", lineProcessor)
+	case win.Processor != "":
+		w.textString("processor", win.Processor)
+	}
+	if schema != "" {
+		w.constant("audit_schema", schema)
+	}
+	w.close()
+	w.close()
+}
+
+func (w *docWriter) encodeExtra(extra []member) {
+	if len(extra) == 0 {
+		return
+	}
+	w.open("extra")
+	for _, m := range extra {
+		if w.comma {
+			w.b = append(w.b, ',')
+		}
+		w.b = append(w.b, '"')
+		w.b = appendRawText(w.b, m.key.b, w.clean)
+		w.b = append(w.b, '"', ':')
+		w.b = appendRawValue(w.b, m.val, w.clean)
+		w.comma = true
+	}
+	w.close()
+}

@@ -1,0 +1,111 @@
+package transform
+
+// encodeMongo writes mongodb.audit.
+func (w *docWriter) encodeMongo(r *record) {
+	m := &r.mongo
+	w.open("mongodb")
+	w.open("audit")
+	w.content("atype", m.atype)
+	w.integer("result", m.result)
+	if len(m.uuid) > 0 {
+		w.text("uuid", m.uuid)
+	}
+	w.flattened("param", m.param)
+	w.encodeNames("users", "user", m.users)
+	w.encodeNames("roles", "role", r.roles)
+	w.encodeIntermediates(m.intermediates)
+	w.encodeSystemUser("local", r.dst.systemUser)
+	w.encodeSystemUser("remote", r.src.systemUser)
+	w.encodeExtra(r.extra)
+	w.close()
+	w.close()
+}
+
+// encodeNames writes [{<field>: name, db: db}, ...].
+func (w *docWriter) encodeNames(k, field string, list []qname) {
+	if len(list) == 0 {
+		return
+	}
+	w.key(k)
+	w.b = append(w.b, '[')
+	for i, q := range list {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = append(w.b, '{')
+		w.comma = false
+		w.content(field, q.name)
+		w.content("db", q.db)
+		w.b = append(w.b, '}')
+	}
+	w.b = append(w.b, ']')
+	w.comma = true
+}
+
+func (w *docWriter) encodeIntermediates(list []endpoint) {
+	if len(list) == 0 {
+		return
+	}
+	w.key("intermediates")
+	w.b = append(w.b, '[')
+	for i := range list {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		e := &list[i]
+		w.b = append(w.b, '{')
+		w.comma = false
+		w.content("address", e.address)
+		w.ip("ip", e.ip)
+		w.integer("port", optInt{e.port, e.hasPort})
+		w.b = append(w.b, '}')
+	}
+	w.b = append(w.b, ']')
+	w.comma = true
+}
+
+func (w *docWriter) encodeSystemUser(k string, v int8) {
+	if v == 0 {
+		return
+	}
+	w.open(k)
+	w.key("is_system_user")
+	if v == 2 {
+		w.b = append(w.b, "true"...)
+	} else {
+		w.b = append(w.b, "false"...)
+	}
+	w.close()
+}
+
+// encodeOCSF writes ocsf.
+func (w *docWriter) encodeOCSF(r *record) {
+	o := &r.ocsf
+	w.open("ocsf")
+	w.integer("class_uid", o.classUID)
+	w.integer("category_uid", o.categoryUID)
+	w.integer("activity_id", o.activityID)
+	w.integer("type_uid", o.typeUID)
+	w.integer("severity_id", o.severityID)
+	w.integer("status_id", o.statusID)
+	w.content("auth_protocol", o.authProtocol)
+	if o.userUID != nil {
+		w.open("user")
+		w.content("uid", o.userUID)
+		w.close()
+	}
+	if o.apiOperation != nil || present(o.apiRequest) || present(o.apiResponse) {
+		w.open("api")
+		w.content("operation", o.apiOperation)
+		w.flattened("request", o.apiRequest)
+		w.flattened("response", o.apiResponse)
+		w.close()
+	}
+	w.flattened("metadata", o.metadata)
+	w.flattened("unmapped", o.unmapped)
+	w.encodeExtra(r.extra)
+	w.close()
+}
+
+// present reports whether a raw value exists and is not null.
+func present(v raw) bool { return v.kind != kindNone && v.kind != kindNull }

@@ -1,0 +1,255 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+)
+
+// readOCSF extracts the fields of an OCSF-schema line.
+func (r *record) readOCSF() error {
+	t := r.tp
+	top := t.objectMembers(t.root())
+	r.schema = "ocsf"
+	o := &r.ocsf
+	haveTime := false
+	for key, val, more := top.next(); more; key, val, more = top.next() {
+		m := member{key, val}
+		ok := true
+		switch string(plainKey(m.key)) {
+		case "class_uid":
+			ok = t.readOptInt(&o.classUID, m.val)
+		case "category_uid":
+			ok = t.readOptInt(&o.categoryUID, m.val)
+		case "activity_id":
+			ok = t.readOptInt(&o.activityID, m.val)
+		case "type_uid":
+			ok = t.readOptInt(&o.typeUID, m.val)
+		case "severity_id":
+			ok = t.readOptInt(&o.severityID, m.val)
+		case "status_id":
+			ok = t.readOptInt(&o.statusID, m.val)
+		case "time":
+			t, err := t.parseTime(m.val)
+			if err != nil {
+				return fmt.Errorf("ocsf line: time %s: %w", excerpt(m.val), err)
+			}
+			r.time, haveTime = t, true
+		case "metadata":
+			o.metadata = m.val
+		case "actor":
+			ok = r.readActor(m.val)
+		case "user":
+			ok = r.readOCSFUser(m.val)
+		case "src_endpoint":
+			ok = t.readOCSFEndpoint(&r.src, m.val)
+		case "dst_endpoint":
+			ok = t.readOCSFEndpoint(&r.dst, m.val)
+		case "api":
+			ok = r.readAPI(m.val)
+		case "unmapped":
+			o.unmapped = m.val
+			o.unmappedAtyp = t.stringMember(m.val, "atype")
+		case "auth_protocol":
+			ok = setString(&o.authProtocol, m.val)
+		case "message":
+			ok = setString(&r.message, m.val)
+		case "status_code":
+			ok = setScalarText(&o.statusCode, m.val)
+		case "status_detail":
+			ok = setString(&o.statusDetail, m.val)
+		default:
+			ok = false
+		}
+		if !ok {
+			r.addExtra(m)
+		}
+	}
+	if !o.classUID.ok {
+		return errors.New("ocsf line: class_uid is not an integer")
+	}
+	if !haveTime {
+		return errors.New("ocsf line: no time")
+	}
+	r.ocsfSemantics()
+	return nil
+}
+
+func (t *tape) readOptInt(dst *optInt, v raw) bool {
+	dst.v, dst.ok = t.intValue(v)
+	return dst.ok
+}
+
+func setString(dst *[]byte, v raw) bool {
+	if v.kind != kindString {
+		return false
+	}
+	*dst = v.b
+	return true
+}
+
+// setScalarText takes a string's content or a number's text.
+func setScalarText(dst *[]byte, v raw) bool {
+	if v.kind != kindString && v.kind != kindNumber {
+		return false
+	}
+	*dst = v.b
+	return true
+}
+
+// stringMember returns the content of obj.<name> when it is a string.
+func (t *tape) stringMember(obj raw, name string) []byte {
+	m := t.objectMembers(obj)
+	var found []byte
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		if val.kind == kindString && keyIs(key, name) {
+			found = val.b
+		}
+	}
+	return found
+}
+
+// memberValue returns obj.<name>.
+func (t *tape) memberValue(obj raw, name string) (raw, bool) {
+	m := t.objectMembers(obj)
+	var found raw
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		if keyIs(key, name) {
+			found = val
+		}
+	}
+	return found, found.kind != kindNone
+}
+
+// readActor reads actor.user (or, in MongoDB's documented form, the actor
+// itself) for the name, uid and roles.
+func (r *record) readActor(v raw) bool {
+	t := r.tp
+	if v.kind != kindObject {
+		return false
+	}
+	if u, ok := t.memberValue(v, "user"); ok && u.kind == kindObject {
+		v = u
+	}
+	m := t.objectMembers(v)
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		switch string(plainKey(key)) {
+		case "name":
+			if val.kind == kindString && len(val.b) > 0 {
+				r.user = splitQualified(val.b)
+			}
+		case "uid":
+			setString(&r.ocsf.userUID, val)
+		case "groups":
+			r.readGroupNames(val)
+		case "group":
+			if privs, ok := t.memberValue(val, "privileges"); ok {
+				r.roles, _ = t.readNames(r.roles, privs, "role")
+			}
+		}
+	}
+	return true
+}
+
+// readGroupNames reads roles from groups[].name.
+func (r *record) readGroupNames(groups raw) {
+	t := r.tp
+	it := t.arrayElements(groups)
+	for el, ok := it.next(); ok; el, ok = it.next() {
+		if name := t.stringMember(el, "name"); len(name) > 0 {
+			r.roles = append(r.roles, splitQualified(name))
+		}
+	}
+}
+
+// readOCSFUser reads the top-level user: the user authenticated (class
+// 3002) or acted upon (3001).
+func (r *record) readOCSFUser(v raw) bool {
+	t := r.tp
+	if v.kind != kindObject {
+		return false
+	}
+	if name := t.stringMember(v, "name"); len(name) > 0 {
+		r.target = splitQualified(name)
+	}
+	if uid := t.stringMember(v, "uid"); uid != nil && r.ocsf.userUID == nil {
+		r.ocsf.userUID = uid
+	}
+	return true
+}
+
+// readOCSFEndpoint reads {ip, port, hostname} or a unix socket
+// {interface_name: "unix", ip: path}.
+func (t *tape) readOCSFEndpoint(e *endpoint, v raw) bool {
+	if v.kind != kindObject {
+		return false
+	}
+	*e = endpoint{}
+	unix := false
+	m := t.objectMembers(v)
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		switch string(plainKey(key)) {
+		case "ip":
+			if val.kind == kindString {
+				e.setAddress(val)
+			}
+		case "port":
+			e.port, e.hasPort = t.intValue(val)
+		case "hostname":
+			if val.kind == kindString {
+				e.domain = val.b
+			}
+		case "interface_name", "interface":
+			unix = val.kind == kindString && string(val.b) == "unix"
+		}
+	}
+	if unix { // the "ip" is a socket path or "anonymous"
+		e.ip = netip.Addr{}
+	}
+	return !e.empty()
+}
+
+// readAPI reads api.operation, api.request and api.response.
+func (r *record) readAPI(v raw) bool {
+	t := r.tp
+	if v.kind != kindObject {
+		return false
+	}
+	o := &r.ocsf
+	m := t.objectMembers(v)
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		switch string(plainKey(key)) {
+		case "operation":
+			setString(&o.apiOperation, val)
+		case "request":
+			o.apiRequest = val
+		case "response":
+			o.apiResponse = val
+			r.readResponse(val)
+		}
+	}
+	return true
+}
+
+// readResponse reads api.response's code, error and message.
+func (r *record) readResponse(v raw) {
+	t := r.tp
+	o := &r.ocsf
+	m := t.objectMembers(v)
+	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+		switch string(plainKey(key)) {
+		case "code":
+			if val.kind == kindNumber || val.kind == kindString && len(val.b) > 0 {
+				o.respCode = val
+			}
+		case "error":
+			if val.kind == kindString && len(val.b) > 0 {
+				o.respError = val.b
+			}
+		case "message":
+			if val.kind == kindString && len(val.b) > 0 {
+				o.respMessage = val.b
+			}
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package transform
+
+import (
+	"bytes"
+	"net/netip"
+	"time"
+)
+
+// member is one member of a JSON object, key and value raw.
+type member struct {
+	key raw
+	val raw
+}
+
+// qname is a db-qualified name, "db.name", kept as two still-escaped parts.
+// db.b is nil when the name has no database part.
+type qname struct {
+	db, name []byte
+}
+
+// splitQualified splits OCSF's "db.name" at its first dot: database names
+// cannot contain dots, user and role names can.
+func splitQualified(s []byte) qname {
+	if i := bytes.IndexByte(s, '.'); i > 0 && i < len(s)-1 {
+		return qname{db: s[:i], name: s[i+1:]}
+	}
+	return qname{name: s}
+}
+
+func (q qname) empty() bool { return len(q.name) == 0 }
+
+// endpoint is one side of a connection.
+type endpoint struct {
+	address    []byte // still-escaped ip text or unix socket path
+	ip         netip.Addr
+	port       int64
+	hasPort    bool
+	domain     []byte
+	systemUser int8 // 0 absent, 1 false, 2 true
+}
+
+func (e *endpoint) empty() bool {
+	return e.address == nil && !e.hasPort && e.domain == nil && e.systemUser == 0
+}
+
+// optInt is an integer that may be absent.
+type optInt struct {
+	v  int64
+	ok bool
+}
+
+// record is what the schema readers extract from a line and the encoder
+// writes. Byte slices point into the line (still-escaped string contents or
+// raw JSON) or into uuidBuf; a record is reused across lines.
+type record struct {
+	tp        *tape
+	schema    string
+	time      time.Time
+	action    []byte
+	outcome   string
+	code      []byte
+	reason    []byte
+	severity  optInt
+	message   []byte
+	user      qname
+	target    qname
+	actor     qname // OCSF actor, kept for related.user
+	roles     []qname
+	src, dst  endpoint
+	processor []byte
+
+	mongo   mongoFields
+	ocsf    ocsfFields
+	related []qname
+	// extra holds top-level members no field took, in line order.
+	extra     []member
+	codeBuf   [24]byte
+	actionBuf [48]byte
+}
+
+type mongoFields struct {
+	atype         []byte
+	result        optInt
+	uuid          []byte
+	param         raw
+	users         []qname
+	intermediates []endpoint
+}
+
+type ocsfFields struct {
+	classUID, categoryUID, activityID, typeUID, severityID, statusID optInt
+
+	authProtocol []byte
+	userUID      []byte
+	apiOperation []byte
+	apiRequest   raw
+	apiResponse  raw
+	metadata     raw
+	unmapped     raw
+	statusCode   []byte
+	statusDetail []byte
+	unmappedAtyp []byte
+	respCode     raw
+	respError    []byte
+	respMessage  []byte
+}
+
+func hasBackslash(b []byte) bool { return bytes.IndexByte(b, '\\') >= 0 }
+
+// reset clears r for the next line, keeping its slices' storage.
+func (r *record) reset() {
+	*r = record{
+		tp:      r.tp,
+		roles:   r.roles[:0],
+		related: r.related[:0],
+		extra:   r.extra[:0],
+		mongo: mongoFields{
+			users:         r.mongo.users[:0],
+			intermediates: r.mongo.intermediates[:0],
+			uuid:          r.mongo.uuid[:0],
+		},
+	}
+}
+
+// addExtra records a member no field took; a repeated key replaces the
+// earlier one so that the output never repeats a key.
+func (r *record) addExtra(m member) {
+	for i := range r.extra {
+		if bytes.Equal(r.extra[i].key.b, m.key.b) {
+			r.extra[i] = m
+			return
+		}
+	}
+	r.extra = append(r.extra, m)
+}

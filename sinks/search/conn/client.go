@@ -1,0 +1,156 @@
+package conn
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+)
+
+// UserAgent is sent with every request.
+var UserAgent = "aspaudit"
+
+// Client sends requests to one cluster, Elasticsearch or OpenSearch. It is
+// an esapi.Transport, so esapi request types run on it:
+//
+//	res, err := esapi.BulkRequest{Body: body}.Do(ctx, client)
+//
+// Client is safe for concurrent use. It never retries by itself.
+type Client struct {
+	tp      *elastictransport.Client
+	timeout time.Duration
+	log     *slog.Logger
+
+	mu     sync.Mutex
+	server *Server // cached by Detect
+}
+
+var _ esapi.Transport = (*Client)(nil)
+
+// New builds a client from cfg, whose secrets must already be resolved
+// (Config.ResolveSecrets). It does not contact the cluster; call Detect
+// for that. log may be nil.
+func New(cfg Config, log *slog.Logger) (*Client, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	urls := make([]*url.URL, 0, len(cfg.URLs))
+	for _, raw := range cfg.URLs {
+		u, err := parseURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("urls: %w", err)
+		}
+		urls = append(urls, u)
+	}
+	rt, err := httpTransport(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	opts := []elastictransport.Option{
+		elastictransport.WithURLs(urls...),
+		elastictransport.WithTransport(rt),
+		elastictransport.WithDisableRetry(),
+		elastictransport.WithUserAgent(UserAgent),
+	}
+	if cfg.APIKey.IsSet() {
+		opts = append(opts, elastictransport.WithAPIKey(cfg.APIKey.Value()))
+	} else if cfg.Username != "" {
+		opts = append(opts, elastictransport.WithBasicAuth(cfg.Username, cfg.Password.Value()))
+	}
+	tp, err := elastictransport.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("building transport: %w", err)
+	}
+	return &Client{tp: tp, timeout: cfg.Timeout, log: log}, nil
+}
+
+// httpTransport builds the HTTP transport: proxy from the environment
+// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), the CA file, and TLS verification
+// unless explicitly turned off.
+func httpTransport(cfg Config, log *slog.Logger) (*http.Transport, error) {
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("ca_file: no PEM certificate in %s", cfg.CAFile)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	if cfg.TLSInsecureSkipVerify {
+		log.Warn("TLS certificate verification is turned off (tls_insecure_skip_verify): the connection to the cluster can be intercepted")
+		tlsCfg.InsecureSkipVerify = true
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsCfg,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}, nil
+}
+
+// Perform sends req to one of the cluster's nodes and returns the answer
+// whatever its status. The configured timeout covers the request and the
+// reading of the answer's body, which the caller must close. An error means
+// no answer came (connection refused, timeout, client closed).
+func (c *Client) Perform(req *http.Request) (*http.Response, error) {
+	if c.timeout <= 0 {
+		return c.tp.Perform(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), c.timeout)
+	res, err := c.tp.Perform(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	res.Body = &cancelOnClose{ReadCloser: res.Body, cancel: cancel}
+	return res, nil
+}
+
+// cancelOnClose ends a request's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// URLs returns the nodes' URLs as configured.
+func (c *Client) URLs() []*url.URL { return c.tp.URLs() }
+
+// Close releases the client. Requests after Close fail. Calling it twice is
+// safe.
+func (c *Client) Close(ctx context.Context) error {
+	err := c.tp.Close(ctx)
+	if errors.Is(err, elastictransport.ErrAlreadyClosed) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,105 @@
+package conn
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// StatusError is an answer whose HTTP status says the request failed.
+type StatusError struct {
+	Status int
+	// Type and Reason come from the answer's error object, when it has one
+	// ("mapper_parsing_exception", "failed to parse field ...").
+	Type, Reason string
+}
+
+func (e *StatusError) Error() string {
+	switch {
+	case e.Type != "":
+		return fmt.Sprintf("status %d: %s: %s", e.Status, e.Type, e.Reason)
+	case e.Reason != "":
+		return fmt.Sprintf("status %d: %s", e.Status, e.Reason)
+	}
+	return fmt.Sprintf("status %d", e.Status)
+}
+
+func asStatus(err error, se **StatusError) bool { return errors.As(err, se) }
+
+// Check returns nil for a 2xx answer. Otherwise it reads the answer's error
+// and returns a *StatusError classified for pipeline/retry: 429 is a
+// throttle (with the server's Retry-After), other 5xx and 408 are worth
+// retrying, and other 4xx are permanent. It does not close the body.
+func Check(res *esapi.Response) error {
+	if res.StatusCode >= 200 && res.StatusCode <= 299 {
+		return nil
+	}
+	se := &StatusError{Status: res.StatusCode}
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	se.Type, se.Reason = ParseError(body)
+	return Classify(res.StatusCode, res.Header, se)
+}
+
+// Classify wraps err by what status says about retrying.
+func Classify(status int, h http.Header, err error) error {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return pipeline.Throttle(err, retryAfter(h))
+	case status >= 500, status == http.StatusRequestTimeout:
+		return err
+	}
+	return pipeline.Permanent(err)
+}
+
+// ParseError extracts the type and reason of an error answer, which is
+// {"error": {"type", "reason", "root_cause"}, "status"} or, from some
+// proxies and older APIs, {"error": "text"} or plain text.
+func ParseError(body []byte) (typ, reason string) {
+	var obj struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &obj) != nil || len(obj.Error) == 0 {
+		return "", truncate(string(body))
+	}
+	var e struct {
+		Type   string `json:"type"`
+		Reason string `json:"reason"`
+	}
+	if json.Unmarshal(obj.Error, &e) == nil {
+		return e.Type, truncate(e.Reason)
+	}
+	var s string
+	if json.Unmarshal(obj.Error, &s) == nil {
+		return "", truncate(s)
+	}
+	return "", truncate(string(obj.Error))
+}
+
+// truncate keeps reasons short enough for logs and dead letters.
+func truncate(s string) string {
+	const max = 2000
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}
+
+// retryAfter reads a Retry-After header given in seconds.
+func retryAfter(h http.Header) time.Duration {
+	if h == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(h.Get("Retry-After"))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
+}

@@ -1,0 +1,184 @@
+package search_test
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search"
+	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
+	"github.com/aspaudit/aspaudit/sinks/sinktest"
+)
+
+// TestIndexAndReindex writes a sample, then the same sample again: the
+// count is unchanged and the second write reports every event a duplicate.
+func TestIndexAndReindex(t *testing.T) {
+	for _, which := range flavours {
+		t.Run(which, func(t *testing.T) {
+			u := searchtest.Require(t, which)
+			prefix := freshPrefix(t, u)
+			s := newRealSink(t, u, u, prefix, func(c *search.Config) { c.BatchSize = 100 })
+			evs := sinktest.Events(1000)
+			if res := writeAll(t, s, evs); res.Stored != len(evs) || res.Duplicates != 0 || len(res.Rejected) != 0 {
+				t.Fatalf("first write: %+v, want %d stored", res, len(evs))
+			}
+			if n := searchtest.Count(t, u, search.IndexPattern(prefix)); n != len(evs) {
+				t.Fatalf("count after first write = %d, want %d", n, len(evs))
+			}
+			if res := writeAll(t, s, evs); res.Stored != 0 || res.Duplicates != len(evs) {
+				t.Fatalf("re-write: %+v, want %d duplicates", res, len(evs))
+			}
+			if n := searchtest.Count(t, u, search.IndexPattern(prefix)); n != len(evs) {
+				t.Fatalf("count after re-write = %d, want %d", n, len(evs))
+			}
+			// sinktest.Events spreads events over three months.
+			if got := len(searchtest.Indices(t, u, search.IndexPattern(prefix))); got != 3 {
+				t.Fatalf("%d indices, want 3 monthly ones", got)
+			}
+		})
+	}
+}
+
+// TestItemThrottlingRetried makes the cluster answer 429 for the items of
+// one index (a read_only_allow_delete block, which the cluster reports as
+// 429 TOO_MANY_REQUESTS like a full write queue) while the other items
+// of the same requests are stored, lifts the block, and sees every event
+// stored once.
+func TestItemThrottlingRetried(t *testing.T) {
+	for _, which := range flavours {
+		t.Run(which, func(t *testing.T) {
+			u := searchtest.Require(t, which)
+			prefix := freshPrefix(t, u)
+			s := newRealSink(t, u, u, prefix)
+			evs := sinktest.Events(300)
+			// Create the three indices, then block one of them.
+			writeAll(t, s, evs[:3])
+			blocked := search.IndexName(prefix, search.Month, evs[1].Time)
+			setBlock(t, u, blocked, true)
+			t.Cleanup(func() { setBlock(t, u, blocked, false) })
+			done := make(chan pipeline.WriteResult, 1)
+			go func() { done <- writeAll(t, s, evs) }()
+			time.Sleep(1500 * time.Millisecond)
+			if n := searchtest.Count(t, u, search.IndexPattern(prefix)); n <= 3 || n >= len(evs) {
+				t.Errorf("while blocked: %d stored, want the unblocked indices' events only", n)
+			}
+			setBlock(t, u, blocked, false)
+			res := <-done
+			if res.Stored+res.Duplicates != len(evs) || len(res.Rejected) != 0 || res.Retries == 0 {
+				t.Fatalf("result %+v: want all %d settled as stored after retries", res, len(evs))
+			}
+			sinktest.ExpectDocs(t, readBack(t, u, prefix), evs)
+		})
+	}
+}
+
+func setBlock(t *testing.T, u, index string, on bool) {
+	t.Helper()
+	v := "null"
+	if on {
+		v = "true"
+	}
+	searchtest.MustDo(t, http.MethodPut, u, "/"+index+"/_settings", `{"index.blocks.read_only_allow_delete":`+v+`}`)
+}
+
+// TestMappingRejection writes an event the template's mapping refuses and
+// gets it back as a rejection with the cluster's reason.
+func TestMappingRejection(t *testing.T) {
+	for _, which := range flavours {
+		t.Run(which, func(t *testing.T) {
+			u := searchtest.Require(t, which)
+			prefix := freshPrefix(t, u)
+			s := newRealSink(t, u, u, prefix)
+			good := sinktest.Events(20)
+			bad := badIPEvent()
+			res := writeAll(t, s, append(good, bad))
+			if res.Stored != len(good) || len(res.Rejected) != 1 {
+				t.Fatalf("result %+v: want %d stored, 1 rejected", res, len(good))
+			}
+			r := res.Rejected[0]
+			if r.Event.ID != bad.ID || r.Status != http.StatusBadRequest ||
+				!strings.HasPrefix(r.Reason, "document_parsing_exception: ") && !strings.HasPrefix(r.Reason, "mapper_parsing_exception: ") ||
+				!strings.Contains(r.Reason, "source.ip") {
+				t.Fatalf("rejection %+v: want 400 with the mapping error naming source.ip", r)
+			}
+		})
+	}
+}
+
+// TestOutageMidBatch makes the cluster unreachable in the middle of a
+// large write: first refusing connections, then answering 503, then
+// storing requests but never answering them. The write completes once
+// the cluster is back, every event stored once.
+func TestOutageMidBatch(t *testing.T) {
+	for _, which := range flavours {
+		t.Run(which, func(t *testing.T) {
+			u := searchtest.Require(t, which)
+			prefix := freshPrefix(t, u)
+			p := searchtest.NewProxy(t, u)
+			var down atomic.Bool
+			bulks := 0
+			p.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
+				if r.URL.Path != "/_bulk" {
+					return searchtest.Pass
+				}
+				bulks++
+				switch {
+				case bulks == 3:
+					down.Store(true)
+				case !down.Load():
+					return searchtest.Pass
+				case bulks > 12:
+					down.Store(false)
+					return searchtest.Pass
+				}
+				return []searchtest.Fault{searchtest.Drop, searchtest.Unavailable, searchtest.DropAfter}[bulks%3]
+			})
+			s := newRealSink(t, u, p.URL, prefix, func(c *search.Config) { c.BatchSize = 50; c.Concurrency = 2 })
+			evs := sinktest.Events(2000)
+			res := writeAll(t, s, evs)
+			if res.Stored+res.Duplicates != len(evs) || len(res.Rejected) != 0 {
+				t.Fatalf("result %+v: want all %d stored", res, len(evs))
+			}
+			if p.Count(searchtest.DropAfter) == 0 || p.Count(searchtest.Drop) == 0 || p.Count(searchtest.Unavailable) == 0 {
+				t.Fatal("the outage did not happen during the write")
+			}
+			if res.Duplicates == 0 {
+				t.Error("no duplicates: the requests stored but unanswered were not seen again")
+			}
+			sinktest.ExpectDocs(t, readBack(t, u, prefix), evs)
+		})
+	}
+}
+
+// TestTooLargeSplitReal has a proxy refuse requests above a size with 413,
+// as a cluster does above http.max_content_length.
+func TestTooLargeSplitReal(t *testing.T) {
+	for _, which := range flavours {
+		t.Run(which, func(t *testing.T) {
+			u := searchtest.Require(t, which)
+			prefix := freshPrefix(t, u)
+			p := searchtest.NewProxy(t, u)
+			const limit = 20 << 10
+			p.Decide(func(_ int, r *http.Request, body []byte) searchtest.Fault {
+				if r.URL.Path == "/_bulk" && len(body) > limit {
+					return searchtest.TooLarge
+				}
+				return searchtest.Pass
+			})
+			s := newRealSink(t, u, p.URL, prefix, func(c *search.Config) { c.Compress = false })
+			evs := sinktest.SizedEvents(100, 1000)
+			huge := sinktest.SizedEvents(1, 2*limit)[0]
+			res := writeAll(t, s, append(evs, huge))
+			if res.Stored != len(evs) || len(res.Rejected) != 1 || res.Rejected[0].Event.ID != huge.ID || res.Rejected[0].Status != 413 {
+				t.Fatalf("result %+v: want %d stored and the huge event rejected with 413", res, len(evs))
+			}
+			if p.Count(searchtest.TooLarge) == 0 {
+				t.Fatal("no request was refused: the test proves nothing")
+			}
+			sinktest.ExpectDocs(t, readBack(t, u, prefix), evs)
+		})
+	}
+}

@@ -1,0 +1,157 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
+)
+
+// Sink writes events to Elasticsearch or OpenSearch with the _bulk API.
+// It is safe for concurrent use: events of concurrent Write calls may share
+// a bulk request, and each call returns when its own events are settled.
+type Sink struct {
+	cfg    Config
+	client *conn.Client
+	log    *slog.Logger
+	queue  *queue
+
+	ctx     context.Context // ends when Close gives up waiting
+	cancel  context.CancelFunc
+	senders sync.WaitGroup
+
+	prep prepared
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ pipeline.Sink = (*Sink)(nil)
+
+// New builds a sink from cfg, whose secrets must already be resolved
+// (Config.ResolveSecrets). It starts cfg.Concurrency senders but does not
+// contact the cluster: the first Write detects the product and, unless
+// templates install is off, installs the index template. log may be nil.
+// Close the sink to stop the senders.
+func New(cfg Config, log *slog.Logger) (*Sink, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	client, err := conn.New(cfg.Conn, log)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Sink{
+		cfg:    cfg,
+		client: client,
+		log:    log,
+		queue:  newQueue(cfg.BatchSize, cfg.BatchBytes, cfg.Concurrency, cfg.FlushInterval),
+		ctx:    ctx,
+		cancel: cancel,
+		prep:   newPrepared(),
+	}
+	s.senders.Add(cfg.Concurrency)
+	for range cfg.Concurrency {
+		go s.send()
+	}
+	return s, nil
+}
+
+// Client returns the sink's connection, for setup and checks. It stays
+// usable until Close.
+func (s *Sink) Client() *conn.Client { return s.client }
+
+// Write stores batch and returns when every event is settled: stored,
+// already stored (a duplicate), or rejected for good with the cluster's
+// reason (no id, not a JSON object, a mapping conflict, ...). Items the
+// cluster asks to retry are retried inside Write with the retry policy.
+// A non-nil error means the outcome of some events is unknown (ctx ended,
+// retry budget spent, cluster unreachable, Close): retry the whole batch;
+// ids make that safe. Write blocks while the configured number of requests
+// are in flight and as many wait. It does not retain batch after returning.
+func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.WriteResult, error) {
+	if err := ctx.Err(); err != nil {
+		return pipeline.WriteResult{}, fmt.Errorf("writing events: %w", err)
+	}
+	if err := s.prepare(ctx); err != nil {
+		return pipeline.WriteResult{}, err
+	}
+	w := newWrite(len(batch))
+	items := s.encode(w, batch)
+	if err := s.queue.add(ctx, items); err != nil {
+		w.abandoned.Store(true)
+		return pipeline.WriteResult{}, fmt.Errorf("queueing events: %w", err)
+	}
+	select {
+	case <-w.done:
+		return w.result(batch)
+	case <-ctx.Done():
+		w.abandoned.Store(true)
+		return pipeline.WriteResult{}, fmt.Errorf("writing events: %w", ctx.Err())
+	}
+}
+
+// encode turns batch into items, settling at once the events that cannot
+// be sent (see encode).
+func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
+	items := make([]*item, 0, len(batch))
+	namer := indexNamer{prefix: s.cfg.IndexPrefix, granularity: s.cfg.IndexGranularity}
+	for i, ev := range batch {
+		line, err := encode(ev, namer.name(ev.Time))
+		if err != nil {
+			w.settle(i, outcome{kind: rejected, reason: "invalid_event: " + err.Error()})
+			continue
+		}
+		items = append(items, &item{w: w, idx: i, line: line})
+	}
+	return items
+}
+
+// send is one sender: it delivers requests until the queue is closed.
+func (s *Sink) send() {
+	defer s.senders.Done()
+	for {
+		r, ok := s.queue.take()
+		if !ok {
+			return
+		}
+		s.deliver(s.ctx, r.items)
+	}
+}
+
+// Close sends what is queued, waits for the requests in flight until ctx
+// ends, then gives up on them (their Write calls return an error) and
+// releases the connection. Calling it twice is safe.
+func (s *Sink) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() {
+		s.queue.close()
+		done := make(chan struct{})
+		go func() { s.senders.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			s.cancel()
+			<-done
+			s.closeErr = fmt.Errorf("closing search sink: gave up on requests in flight: %w", ctx.Err())
+		}
+		s.cancel()
+		s.closeErr = errors.Join(s.closeErr, s.client.Close(ctx))
+	})
+	return s.closeErr
+}
+
+// clusterName names the cluster in errors: its product once detected.
+func (s *Sink) clusterName() string {
+	if srv, ok := s.client.Server(); ok {
+		return srv.String()
+	}
+	return "the search cluster"
+}

@@ -1,0 +1,106 @@
+package sinktest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+var (
+	_ pipeline.CheckpointStore = (*Checkpoints)(nil)
+	_ pipeline.DeadLetter      = (*DeadLetters)(nil)
+)
+
+// Checkpoints is an in-memory CheckpointStore. MarkErr, when set before
+// use, makes every MarkStored fail with it. The zero value is ready to use
+// and safe for concurrent use.
+type Checkpoints struct {
+	MarkErr error
+
+	mu     sync.Mutex
+	series map[pipeline.Series]pipeline.Coverage
+	marks  int
+}
+
+// Coverage returns the coverage recorded for s.
+func (c *Checkpoints) Coverage(ctx context.Context, s pipeline.Series) (pipeline.Coverage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reading coverage of %s: %w", s, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.series[s]), nil
+}
+
+// MarkStored adds r to the coverage of s.
+func (c *Checkpoints) MarkStored(ctx context.Context, s pipeline.Series, r pipeline.Range) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("recording coverage of %s: %w", s, err)
+	}
+	if c.MarkErr != nil {
+		return c.MarkErr
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.series == nil {
+		c.series = make(map[pipeline.Series]pipeline.Coverage)
+	}
+	c.series[s] = c.series[s].Add(r)
+	c.marks++
+	return nil
+}
+
+// Marks returns the number of successful MarkStored calls.
+func (c *Checkpoints) Marks() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.marks
+}
+
+// DeadLetters is an in-memory DeadLetter. PutErr, when set before use,
+// makes every Put fail with it. The zero value is ready to use and safe
+// for concurrent use.
+type DeadLetters struct {
+	PutErr error
+
+	mu sync.Mutex
+	rs []pipeline.Rejection
+}
+
+// Put keeps copies of rs.
+func (d *DeadLetters) Put(ctx context.Context, rs []pipeline.Rejection) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
+	}
+	if d.PutErr != nil {
+		return d.PutErr
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range rs {
+		r.Event.Doc = bytes.Clone(r.Event.Doc)
+		d.rs = append(d.rs, r)
+	}
+	return nil
+}
+
+// Where names the place for summaries.
+func (d *DeadLetters) Where() string { return "memory" }
+
+// Close does nothing; the rejections stay readable.
+func (d *DeadLetters) Close() error { return nil }
+
+// Rejections returns copies of everything put so far, in order.
+func (d *DeadLetters) Rejections() []pipeline.Rejection {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := slices.Clone(d.rs)
+	for i := range out {
+		out[i].Event.Doc = bytes.Clone(out[i].Event.Doc)
+	}
+	return out
+}

@@ -1,0 +1,21 @@
+// Package atlastest is a fake Atlas Admin API for tests and demos: the
+// audit-log download and the workspace list of Atlas Stream Processing,
+// behind both kinds of authentication, as shared/atlas-api.md describes
+// them.
+//
+// Fake is an http.Handler; NewServer runs one on a loopback httptest
+// server. It serves windows from lines given to AddWorkspace (GenerateLines
+// makes realistic ones) or produced on the fly by AddWorkspaceFunc,
+// filtered by event time into [startDate, endDate) and by spName; it
+// answers gzip bodies in the shapes Atlas may use (one member, several
+// members, a tar inside the gzip, the 23-byte empty member or a 0-byte body
+// for empty windows); it checks service account tokens issued by its token
+// endpoint (HTTP Basic client authentication) and API keys by a real HTTP
+// Digest challenge (realm "MMS Public API", MD5, qop "auth"); it answers
+// errors with Atlas's JSON body and X-Error-Code header, either scripted
+// (Inject) or random (Faults: 429 with and without Retry-After, 503, bodies
+// cut off, slow or stalled); and it records every request (Requests).
+//
+// Error codes for 406 and 410 are not publicly documented; the fake uses
+// NOT_ACCEPTABLE and API_VERSION_GONE.
+package atlastest

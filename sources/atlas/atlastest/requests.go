@@ -1,0 +1,53 @@
+package atlastest
+
+import (
+	"net/url"
+	"slices"
+	"time"
+)
+
+// Request is one request the fake received, recorded once answered.
+type Request struct {
+	Time     time.Time // arrival
+	Method   string
+	Path     string // escaped, as sent
+	Query    url.Values
+	Accept   string
+	Endpoint string // "token", "streams", "auditLogs" or "other"
+	// Auth is how the request authenticated: "bearer", "digest", "basic"
+	// (token endpoint), or "" for none (a Digest challenge leg).
+	Auth string
+	// Authenticated reports whether the credentials were accepted.
+	Authenticated bool
+	Project       string
+	Workspace     string // unescaped
+	Processor     string // spName
+	Status        int
+	// Fault names the random fault applied: "throttle", "throttle-bare",
+	// "unavailable", "cut", "stall", "slow", or "" for none; scripted
+	// errors are "inject".
+	Fault string
+	// Lines is the number of lines put in the body (before a cut).
+	Lines int
+}
+
+// Requests returns a copy of the request log, in arrival order of
+// completion.
+func (f *Fake) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.log)
+}
+
+// ResetRequests empties the request log.
+func (f *Fake) ResetRequests() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = nil
+}
+
+func (f *Fake) record(r Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, r)
+}

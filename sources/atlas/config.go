@@ -1,0 +1,199 @@
+package atlas
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline/retry"
+	"github.com/aspaudit/aspaudit/pipeline/secret"
+)
+
+// DefaultBaseURL is the Atlas commercial cloud; Atlas for Government is
+// https://cloud.mongodbgov.com.
+const DefaultBaseURL = "https://cloud.mongodb.com"
+
+var (
+	groupIDPattern = regexp.MustCompile(`^([a-f0-9]{24})$`)
+	versionPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// Config is the atlas section of the configuration.
+type Config struct {
+	// BaseURL is the Atlas API's address. Empty means
+	// MONGODB_ATLAS_BASE_URL, else DefaultBaseURL (see Resolve).
+	BaseURL string `koanf:"base_url"`
+	// APIVersion is the versioned media type of the audit-log download.
+	APIVersion string `koanf:"api_version"`
+	// DiscoveryAPIVersion is the versioned media type of the workspace list.
+	DiscoveryAPIVersion string `koanf:"discovery_api_version"`
+
+	// A service account (recommended) ...
+	ClientID         string        `koanf:"client_id"`
+	ClientSecret     secret.Secret `koanf:"client_secret"`
+	ClientSecretFile string        `koanf:"client_secret_file"`
+	// ... or a programmatic API key; never both.
+	PublicKey      string        `koanf:"public_key"`
+	PrivateKey     secret.Secret `koanf:"private_key"`
+	PrivateKeyFile string        `koanf:"private_key_file"`
+
+	// Projects lists what to fetch; the commands that talk to Atlas need
+	// at least one.
+	Projects []ProjectConfig `koanf:"projects"`
+
+	// RateLimit is the sustained number of requests per second sent to one
+	// project; RateBurst how many may go at once after a quiet spell.
+	// Atlas's Streams bucket holds 1200 and refills 500 a minute (8.3/s),
+	// shared with every other client of the project.
+	RateLimit float64 `koanf:"rate_limit"`
+	RateBurst int     `koanf:"rate_burst"`
+	// Concurrency bounds the requests (downloads included, until their
+	// body is closed) in flight across all projects.
+	Concurrency int      `koanf:"concurrency"`
+	Timeouts    Timeouts `koanf:"timeouts"`
+	// Retry is the policy for workspace discovery, and the one callers
+	// should use when retrying windows.
+	Retry retry.Policy `koanf:"retry"`
+}
+
+// ProjectConfig is one Atlas project (group) to fetch.
+type ProjectConfig struct {
+	ID string `koanf:"id"`
+	// Workspaces to fetch; empty means every workspace of the project,
+	// discovered at start.
+	Workspaces []string `koanf:"workspaces"`
+	// Processors, when set, narrows each workspace to these stream
+	// processors, one series per (workspace, processor); empty means the
+	// whole workspace as one series.
+	Processors []string `koanf:"processors"`
+}
+
+// Timeouts bound the phases of a request. None bounds a whole download.
+type Timeouts struct {
+	Connect        time.Duration `koanf:"connect"`
+	TLSHandshake   time.Duration `koanf:"tls_handshake"`
+	ResponseHeader time.Duration `koanf:"response_header"`
+	// IdleRead fails a body read that receives nothing for this long.
+	IdleRead time.Duration `koanf:"idle_read"`
+}
+
+// NewDefaultConfig returns 2 requests per second with bursts of 10 per
+// project (a quarter of Atlas's refill rate), 4 concurrent requests, and a
+// retry policy starting at 10 s, doubling up to 5 minutes, for at most 30
+// minutes per operation.
+func NewDefaultConfig() Config {
+	return Config{
+		APIVersion:          "2023-02-01",
+		DiscoveryAPIVersion: "2023-02-01",
+		RateLimit:           2,
+		RateBurst:           10,
+		Concurrency:         4,
+		Timeouts: Timeouts{
+			Connect:        10 * time.Second,
+			TLSHandshake:   10 * time.Second,
+			ResponseHeader: 2 * time.Minute,
+			IdleRead:       time.Minute,
+		},
+		Retry: retry.Policy{Initial: 10 * time.Second, Max: 5 * time.Minute, Multiplier: 2, Budget: 30 * time.Minute},
+	}
+}
+
+// Validate reports every problem of the configuration at once, each
+// prefixed by its key. Credentials are checked by Resolve, which also sees
+// the environment.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf(key+": "+format, args...))
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			add("base_url", "%q is not an http(s) URL", c.BaseURL)
+		}
+	}
+	if !versionPattern.MatchString(c.APIVersion) {
+		add("api_version", "%q is not a date like 2023-02-01", c.APIVersion)
+	}
+	if !versionPattern.MatchString(c.DiscoveryAPIVersion) {
+		add("discovery_api_version", "%q is not a date like 2023-02-01", c.DiscoveryAPIVersion)
+	}
+	if c.ClientSecret.IsSet() && c.ClientSecretFile != "" {
+		add("client_secret_file", "set either client_secret or client_secret_file, not both")
+	}
+	if c.PrivateKey.IsSet() && c.PrivateKeyFile != "" {
+		add("private_key_file", "set either private_key or private_key_file, not both")
+	}
+	if c.RateLimit <= 0 {
+		add("rate_limit", "must be greater than 0 (requests per second)")
+	}
+	if c.RateBurst < 1 {
+		add("rate_burst", "must be at least 1")
+	}
+	if c.Concurrency < 1 {
+		add("concurrency", "must be at least 1")
+	}
+	errs = append(errs, c.Timeouts.validate(), prefixed("retry", c.Retry.Validate()), validateProjects(c.Projects))
+	return errors.Join(errs...)
+}
+
+func (t Timeouts) validate() error {
+	var errs []error
+	for _, f := range []struct {
+		key string
+		d   time.Duration
+	}{{"connect", t.Connect}, {"tls_handshake", t.TLSHandshake}, {"response_header", t.ResponseHeader}, {"idle_read", t.IdleRead}} {
+		if f.d <= 0 {
+			errs = append(errs, fmt.Errorf("timeouts.%s: must be greater than 0", f.key))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateProjects(ps []ProjectConfig) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, p := range ps {
+		key := fmt.Sprintf("projects[%d]", i)
+		if !groupIDPattern.MatchString(p.ID) {
+			errs = append(errs, fmt.Errorf("%s.id: %q is not an Atlas project id (24 lowercase hex digits)", key, p.ID))
+		}
+		if seen[p.ID] {
+			errs = append(errs, fmt.Errorf("%s.id: project %s is listed twice", key, p.ID))
+		}
+		seen[p.ID] = true
+		errs = append(errs, validateNames(key+".workspaces", p.Workspaces), validateNames(key+".processors", p.Processors))
+	}
+	return errors.Join(errs...)
+}
+
+func validateNames(key string, names []string) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, n := range names {
+		switch {
+		case n == "":
+			errs = append(errs, fmt.Errorf("%s[%d]: empty name", key, i))
+		case seen[n]:
+			errs = append(errs, fmt.Errorf("%s[%d]: %q is listed twice", key, i, n))
+		}
+		seen[n] = true
+	}
+	return errors.Join(errs...)
+}
+
+// prefixed prefixes each of err's joined errors with key.
+func prefixed(key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var out []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, fmt.Errorf("%s.%w", key, e))
+		}
+		return errors.Join(out...)
+	}
+	return fmt.Errorf("%s.%w", key, err)
+}

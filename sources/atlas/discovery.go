@@ -1,0 +1,86 @@
+package atlas
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+const (
+	pageSize = 100
+	maxPages = 10000
+	maxPage  = 16 << 20
+)
+
+// streamsPage is one page of GET /groups/{groupId}/streams.
+type streamsPage struct {
+	Results []struct {
+		Name string `json:"name"`
+	} `json:"results"`
+	TotalCount int `json:"totalCount"`
+}
+
+// Workspaces returns the names of every stream processing workspace of the
+// project, reading all pages. Each page is retried with Config.Retry, so
+// the error, if any, is final: permanent for answers that will not change,
+// else the last failure once the retry budget is spent or ctx ended.
+func (c *Client) Workspaces(ctx context.Context, projectID string) ([]string, error) {
+	call := "listing the workspaces of project " + projectID
+	if err := checkProject(projectID); err != nil {
+		return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
+	}
+	var names []string
+	for page := 1; page <= maxPages; page++ {
+		var p streamsPage
+		err := c.cfg.Retry.Do(ctx, func(ctx context.Context) error {
+			var err error
+			p, err = c.streamsPage(ctx, projectID, page, call)
+			return err
+		}, func(attempt int, err error, wait time.Duration) {
+			c.log.Warn("listing workspaces failed, retrying", "project", projectID, "attempt", attempt, "wait", wait, "error", err)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range p.Results {
+			names = append(names, r.Name)
+		}
+		if len(p.Results) == 0 || len(names) >= p.TotalCount {
+			return names, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: more than %d pages", call, maxPages)
+}
+
+func (c *Client) streamsPage(ctx context.Context, projectID string, page int, call string) (streamsPage, error) {
+	var p streamsPage
+	if err := c.slots.acquire(ctx); err != nil {
+		return p, err
+	}
+	defer c.slots.release()
+	q := url.Values{"itemsPerPage": {strconv.Itoa(pageSize)}, "pageNum": {strconv.Itoa(page)}}
+	info := c.info
+	info.project = projectID
+	info.apiVersion = c.cfg.DiscoveryAPIVersion
+	resp, err := c.do(ctx, request{
+		endpoint: "streams",
+		call:     fmt.Sprintf("%s (page %d)", call, page),
+		url:      c.cfg.BaseURL + "/api/atlas/v2/groups/" + projectID + "/streams?" + q.Encode(),
+		accept:   "application/vnd.atlas." + c.cfg.DiscoveryAPIVersion + "+json",
+		info:     info,
+	})
+	if err != nil {
+		return p, err
+	}
+	defer resp.body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.body, maxPage)).Decode(&p); err != nil {
+		return p, fmt.Errorf("%s (page %d): reading the answer: %w", call, page, err)
+	}
+	return p, nil
+}

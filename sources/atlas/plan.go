@@ -1,0 +1,50 @@
+package atlas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+)
+
+// PlanSeries returns the series to fetch for projects: for each project its
+// configured workspaces, or every workspace lister finds when none is
+// configured; each workspace once, or once per configured processor. A
+// project whose discovery finds no workspace is an error naming it, as is
+// an empty project list.
+func PlanSeries(ctx context.Context, lister pipeline.WorkspaceLister, projects []ProjectConfig) ([]pipeline.Series, error) {
+	if len(projects) == 0 {
+		return nil, errors.New("planning: no Atlas project is configured (atlas.projects)")
+	}
+	var out []pipeline.Series
+	for _, p := range projects {
+		workspaces := p.Workspaces
+		if len(workspaces) == 0 {
+			found, err := lister.Workspaces(ctx, p.ID)
+			if err != nil {
+				return nil, fmt.Errorf("planning project %s: %w", p.ID, err)
+			}
+			if len(found) == 0 {
+				return nil, fmt.Errorf("planning project %s: it has no stream processing workspace", p.ID)
+			}
+			workspaces = found
+		}
+		out = append(out, seriesOf(p, workspaces)...)
+	}
+	return out, nil
+}
+
+func seriesOf(p ProjectConfig, workspaces []string) []pipeline.Series {
+	var out []pipeline.Series
+	for _, ws := range workspaces {
+		if len(p.Processors) == 0 {
+			out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws})
+			continue
+		}
+		for _, proc := range p.Processors {
+			out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws, Processor: proc})
+		}
+	}
+	return out
+}
