@@ -69,12 +69,22 @@ func NewDefaultConfig() Config {
 			Search: search.NewDefaultConfig(),
 			State:  state.NewDefaultConfig(),
 		},
-		Pipeline:   ingest.NewDefaultConfig(),
+		Pipeline:   pipelineDefaults(),
 		Transform:  transform.NewDefaultConfig(),
 		Kibana:     dashboards.NewDefaultConfig(),
 		Dashboards: dashboards.NewDefaultConfig(),
 		Log:        LogConfig{Level: "info", Format: "auto"},
 	}
+}
+
+// pipelineDefaults are the engine's defaults, with window retries paced
+// as Atlas asks (10 s, 20 s, 40 s ...), since most window failures are
+// Atlas's.
+func pipelineDefaults() ingest.Config {
+	c := ingest.NewDefaultConfig()
+	c.Retry = atlas.NewDefaultConfig().Retry
+	c.Workers = 0 // one per CPU, decided at run time
+	return c
 }
 
 // UsesSearch reports whether events go to Elasticsearch or OpenSearch.
