@@ -68,8 +68,8 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 			return exitUsage
 		}
 	}
-	code := finishWithDiscovery(io, "backfill", sum, out, c.report, discErrs, false)
-	return code
+	out.applyRetention(ctx, cfg, log)
+	return finishWithDiscovery(io, "backfill", sum, out, c.report, discErrs, false)
 }
 
 // finishWithDiscovery reports like finish, counting projects whose

@@ -54,6 +54,7 @@ func runImport(ctx context.Context, io stdio, environ, args []string) int {
 	log.Info("importing", "archives", len(archives), "project", projectID, "sink", out.where)
 	sum, err := eng.Windows(ctx, src.Windows(), true)
 	prog.done()
+	out.applyRetention(ctx, cfg, log)
 	if cerr := out.close(context.WithoutCancel(ctx)); cerr != nil {
 		log.Error("closing the outputs", "err", cerr)
 		sum.Failed++

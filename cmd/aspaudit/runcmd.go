@@ -4,12 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
-	"sync"
-
-	"github.com/aspaudit/aspaudit/configs"
-	"github.com/aspaudit/aspaudit/pipeline/ingest"
-	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
 func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
@@ -63,55 +57,12 @@ func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
 		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
 		return exitUsage
 	}
+	if !*once {
+		out.retainPeriodically(ctx, cfg, log)
+	}
 	sum, discErrs := followProjects(ctx, eng, client, cfg, log, *once)
+	if *once {
+		out.applyRetention(ctx, cfg, log)
+	}
 	return finishWithDiscovery(io, "run", sum, out, c.report, discErrs, true)
-}
-
-// followProjects runs continuous ingestion for each project on its own,
-// so that a project whose discovery fails (retried with backoff) never
-// holds the others. With once, a project whose discovery fails is
-// reported; otherwise its discovery is retried until ctx ends.
-func followProjects(ctx context.Context, eng *ingest.Engine, client *atlas.Client, cfg configs.Config, log *slog.Logger, once bool) (ingest.Summary, []error) {
-	var (
-		mu    sync.Mutex
-		total ingest.Summary
-		errs  []error
-		wg    sync.WaitGroup
-	)
-	for _, p := range cfg.Atlas.Projects {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			series, err := discoverProject(ctx, client, cfg, p, log, once)
-			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-				return
-			}
-			sum, err := eng.Continuous(ctx, series, once)
-			mu.Lock()
-			defer mu.Unlock()
-			addSummary(&total, sum)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("project %s: %w", p.ID, err))
-			}
-		}()
-	}
-	wg.Wait()
-	return total, errs
-}
-
-// addSummary accumulates one project's summary into the run's.
-func addSummary(total *ingest.Summary, s ingest.Summary) {
-	total.Planned += s.Planned
-	total.Done += s.Done
-	total.Failed += s.Failed
-	total.Canceled += s.Canceled
-	total.Stats.Add(s.Stats)
-	if s.Elapsed > total.Elapsed {
-		total.Elapsed = s.Elapsed
-	}
-	total.Failures = append(total.Failures, s.Failures...)
-	total.Stopped = total.Stopped || s.Stopped
 }
