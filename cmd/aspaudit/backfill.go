@@ -74,7 +74,7 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 
 // finishWithDiscovery reports like finish, counting projects whose
 // workspaces could not be discovered as incomplete work.
-func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, continuous bool) int {
+func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, service bool) int {
 	if cerr := out.close(context.Background()); cerr != nil {
 		fmt.Fprintf(io.err, "aspaudit %s: closing the outputs: %v\n", cmd, cerr)
 		sum.Failed++
@@ -82,8 +82,8 @@ func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs,
 	for _, e := range discErrs {
 		fmt.Fprintf(io.err, "aspaudit %s: workspace discovery failed, nothing fetched for %v\n", cmd, e)
 	}
-	code := finish(io, cmd, sum, out.dead.Where(), format, continuous)
-	if len(discErrs) > 0 && code != exitIncomplete {
+	code := finish(io, cmd, sum, out.dead.Where(), format, service)
+	if len(discErrs) > 0 && !service && code != exitIncomplete {
 		code = exitIncomplete
 	}
 	return code

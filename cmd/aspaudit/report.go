@@ -57,11 +57,14 @@ func newReport(cmd string, s ingest.Summary, deadLetter string, code int) report
 }
 
 // exitCode says how a run ended: 1 when windows remain incomplete (they
-// are retried next run), else 3 when events were dead-lettered, else 0.
-// A stop asked for by a signal is no failure for continuous mode.
-func exitCode(s ingest.Summary, continuous bool) int {
+// are retried next run), else 3 when events were dead-lettered, else 0. A
+// service (`run` without --once) asked to stop by a signal exits 0: its
+// unfinished windows are simply picked up by the next start.
+func exitCode(s ingest.Summary, service bool) int {
 	switch {
-	case s.Failed > 0, s.Canceled > 0 && !continuous:
+	case service:
+		return exitOK
+	case s.Failed > 0, len(s.Failures) > 0, s.Canceled > 0:
 		return exitIncomplete
 	case s.Stats.DeadLettered > 0:
 		return exitDeadLettered
@@ -98,8 +101,8 @@ func printSummary(w io.Writer, r report) {
 
 // finish prints the summary, the JSON report when asked, and returns the
 // exit code.
-func finish(io stdio, cmd string, s ingest.Summary, deadLetter, format string, continuous bool) int {
-	code := exitCode(s, continuous)
+func finish(io stdio, cmd string, s ingest.Summary, deadLetter, format string, service bool) int {
+	code := exitCode(s, service)
 	r := newReport(cmd, s, deadLetter, code)
 	printSummary(io.err, r)
 	if format == "json" {
