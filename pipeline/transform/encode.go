@@ -20,9 +20,7 @@ func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ing
 	w.time("@timestamp", r.time)
 	w.content("message", r.message)
 	w.encodeEventGroup(r, line, ingested, keepOriginal)
-	w.open("ecs")
-	w.constant("version", ECSVersion)
-	w.close()
+	w.b = append(w.b, `,"ecs":{"version":"`+ECSVersion+`"}`...)
 	w.encodeUser(r)
 	w.encodeEndpoint("source", &r.src)
 	w.encodeEndpoint("destination", &r.dst)
@@ -56,10 +54,18 @@ func (w *docWriter) encodeEventGroup(r *record, line []byte, ingested time.Time,
 	w.close()
 }
 
+// constantsThenIngested is written as one piece: the dataset and module
+// constants and the start of event.ingested.
+const constantsThenIngested = `"dataset":"` + Dataset + `","module":"` + Module + `","ingested":"`
+
 func (w *docWriter) encodeConstants(ingested time.Time) {
-	w.constant("dataset", Dataset)
-	w.constant("module", Module)
-	w.time("ingested", ingested)
+	if w.comma {
+		w.b = append(w.b, ',')
+	}
+	w.b = append(w.b, constantsThenIngested...)
+	w.b = appendTime(w.b, ingested)
+	w.b = append(w.b, '"')
+	w.comma = true
 }
 
 func (w *docWriter) encodeUser(r *record) {
@@ -217,7 +223,7 @@ func (w *docWriter) encodeExtra(extra []member) {
 		w.b = append(w.b, '"')
 		w.b = appendRawText(w.b, m.key.b, w.clean)
 		w.b = append(w.b, '"', ':')
-		w.b = appendRawValue(w.b, m.val, w.clean)
+		w.value(m.val)
 		w.comma = true
 	}
 	w.close()

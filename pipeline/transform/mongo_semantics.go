@@ -24,7 +24,8 @@ func (r *record) mongoSemantics() {
 	r.action = r.mongo.atype
 	r.outcome = "unknown"
 	if res := r.mongo.result; res.ok {
-		r.code = strconv.AppendInt(r.codeBuf[:0], res.v, 10)
+		r.codeBuf = strconv.AppendInt(r.codeBuf[:0], res.v, 10)
+		r.code = r.codeBuf
 		r.outcome = "success"
 		if res.v != 0 {
 			r.outcome = "failure"

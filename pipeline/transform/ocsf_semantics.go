@@ -14,7 +14,8 @@ func (r *record) ocsfSemantics() {
 	case len(o.apiOperation) > 0:
 		r.action = o.apiOperation
 	default:
-		r.action = appendDerivedAction(r.actionBuf[:0], o.classUID.v, o.activityID)
+		r.actionBuf = appendDerivedAction(r.actionBuf[:0], o.classUID.v, o.activityID)
+		r.action = r.actionBuf
 	}
 	r.severity = o.severityID
 	r.outcome = r.ocsfOutcome()

@@ -25,17 +25,26 @@ func New(cfg Config) *Parser {
 	return &Parser{keepOriginal: cfg.KeepOriginal, now: time.Now}
 }
 
-// scratch is the per-call working memory, pooled so that a parse allocates
-// only the document and the id.
-type scratch struct {
-	tape tape
-	rec  record
-	w    docWriter
+// buffers is the storage a parse reuses, pooled so that a parse allocates
+// only the document and the id. The tape, record and writer themselves
+// live on the stack during a parse: writing pointers into heap objects
+// costs write barriers while the garbage collector runs, and a parse writes
+// many.
+type buffers struct {
+	tape          tape
+	code, action  []byte
+	doc           []byte
+	roles         []qname
+	related       []qname
+	extra         []member
+	users         []qname
+	intermediates []endpoint
+	uuid          []byte
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+var bufferPool = sync.Pool{New: func() any { return new(buffers) }}
 
-// maxPooledDoc keeps a huge line's buffer from staying in the pool.
+// maxPooledDoc keeps a huge line's buffers from staying in the pool.
 const maxPooledDoc = 1 << 20
 
 // Parse turns one line into an event. It never fails to return an event:
@@ -46,60 +55,59 @@ const maxPooledDoc = 1 << 20
 func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	line = trimLineEnding(line)
 	ev := pipeline.Event{ID: DocumentID(w.ProjectID, w.Workspace, line)}
-	s := scratchPool.Get().(*scratch)
-	defer s.release()
-	s.w = docWriter{b: s.w.b[:0], validUTF8: utf8.Valid(line)}
+	bufs := bufferPool.Get().(*buffers)
+	tp := &bufs.tape
+	rec := record{tp: tp, codeBuf: bufs.code[:0], actionBuf: bufs.action[:0], roles: bufs.roles[:0], related: bufs.related[:0], extra: bufs.extra[:0],
+		mongo: mongoFields{users: bufs.users[:0], intermediates: bufs.intermediates[:0], uuid: bufs.uuid[:0]}}
+	out := docWriter{b: bufs.doc[:0], validUTF8: utf8.Valid(line), tp: tp}
 	ingested := p.now().UTC().Truncate(time.Millisecond)
-	err := s.read(line)
-	s.w.clean = s.w.validUTF8 && !s.tape.loneSurrogate
+	err := rec.read(line)
+	out.clean = out.validUTF8 && !tp.loneSurrogate
+	out.dedupe = tp.dupKeys
 	if err != nil {
-		s.w.encodeFailure(line, w, ingested, err)
+		out.encodeFailure(line, w, ingested, err)
 		ev.Time, ev.Failed = w.Start.UTC(), true
 		err = fmt.Errorf("parsing audit line: %w", err)
 	} else {
-		s.w.encodeEvent(&s.rec, line, w, ingested, p.keepOriginal)
-		ev.Time = s.rec.time
+		out.encodeEvent(&rec, line, w, ingested, p.keepOriginal)
+		ev.Time = rec.time
 	}
-	ev.Doc = bytes.Clone(s.w.b)
+	ev.Doc = bytes.Clone(out.b)
+	if cap(out.b) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
+		tp.line = nil
+		*bufs = buffers{tape: *tp, code: rec.codeBuf[:0], action: rec.actionBuf[:0], doc: out.b[:0], roles: rec.roles[:0], related: rec.related[:0],
+			extra: rec.extra[:0], users: rec.mongo.users[:0], intermediates: rec.mongo.intermediates[:0], uuid: rec.mongo.uuid[:0]}
+		bufferPool.Put(bufs)
+	}
 	return ev, err
-}
-
-func (s *scratch) release() {
-	if cap(s.w.b) > maxPooledDoc || cap(s.tape.toks) > maxPooledDoc/16 {
-		return
-	}
-	s.tape.line = nil
-	scratchPool.Put(s)
 }
 
 var errBlank = errors.New("blank line")
 
-// read validates the line and extracts its fields into s.rec.
-func (s *scratch) read(line []byte) error {
-	s.rec.reset()
-	s.rec.tp = &s.tape
+// read validates the line and extracts its fields into r.
+func (r *record) read(line []byte) error {
 	if skipWS(line, 0) == len(line) {
 		return errBlank
 	}
-	if err := s.tape.parse(line); err != nil {
+	if err := r.tp.parse(line); err != nil {
 		return err
 	}
-	root := s.tape.root()
+	root := r.tp.root()
 	if root.kind != kindObject {
 		return fmt.Errorf("json %s is not an object", kindName(root.kind))
 	}
 	var hasAtype bool
-	top := s.tape.objectMembers(root)
+	top := r.tp.objectMembers(root)
 	for key, _, ok := top.next(); ok; key, _, ok = top.next() {
 		switch string(plainKey(key)) {
 		case "class_uid":
-			return s.rec.readOCSF()
+			return r.readOCSF()
 		case "atype":
 			hasAtype = true
 		}
 	}
 	if hasAtype {
-		return s.rec.readMongo()
+		return r.readMongo()
 	}
 	return errors.New("json object matches neither schema: no class_uid (OCSF) or atype (mongo) member")
 }
@@ -128,9 +136,7 @@ func (w *docWriter) encodeFailure(line []byte, win pipeline.Window, ingested tim
 	w.encodeConstants(ingested)
 	w.line("original", line)
 	w.close()
-	w.open("ecs")
-	w.constant("version", ECSVersion)
-	w.close()
+	w.b = append(w.b, `,"ecs":{"version":"`+ECSVersion+`"}`...)
 	w.open("error")
 	w.text("message", []byte(cause.Error()))
 	w.close()

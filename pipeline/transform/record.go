@@ -74,8 +74,10 @@ type record struct {
 	related []qname
 	// extra holds top-level members no field took, in line order.
 	extra     []member
-	codeBuf   [24]byte
-	actionBuf [48]byte
+	// codeBuf and actionBuf hold derived texts; they are pooled storage
+	// rather than arrays in the record so that the record, which points
+	// into them, can stay on the stack.
+	codeBuf, actionBuf []byte
 }
 
 type mongoFields struct {
@@ -107,26 +109,11 @@ type ocsfFields struct {
 
 func hasBackslash(b []byte) bool { return bytes.IndexByte(b, '\\') >= 0 }
 
-// reset clears r for the next line, keeping its slices' storage.
-func (r *record) reset() {
-	*r = record{
-		tp:      r.tp,
-		roles:   r.roles[:0],
-		related: r.related[:0],
-		extra:   r.extra[:0],
-		mongo: mongoFields{
-			users:         r.mongo.users[:0],
-			intermediates: r.mongo.intermediates[:0],
-			uuid:          r.mongo.uuid[:0],
-		},
-	}
-}
-
 // addExtra records a member no field took; a repeated key replaces the
 // earlier one so that the output never repeats a key.
 func (r *record) addExtra(m member) {
 	for i := range r.extra {
-		if bytes.Equal(r.extra[i].key.b, m.key.b) {
+		if sameKey(r.extra[i].key, m.key) {
 			r.extra[i] = m
 			return
 		}

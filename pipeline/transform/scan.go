@@ -37,10 +37,17 @@ type token struct {
 // the line's.
 type tape struct {
 	line []byte
+	// toks[:n] are the tokens. Tokens are stored by index rather than
+	// appended so that filling a pooled tape writes no pointer, which would
+	// cost a write barrier while the garbage collector runs.
 	toks []token
+	n    int
 	// loneSurrogate says a string escapes half of a UTF-16 surrogate pair,
 	// which strict JSON readers refuse: raw parts need repair when copied.
 	loneSurrogate bool
+	// dupKeys says an object may repeat a key, which Elasticsearch refuses:
+	// raw parts must then be copied without the repeats.
+	dupKeys bool
 }
 
 // syntaxError says where and why a line is not valid JSON.
@@ -75,7 +82,10 @@ func (t *tape) parse(line []byte) error {
 	if len(line) > 1<<31-1 {
 		return &syntaxError{"line longer than 2 GiB", 0}
 	}
-	t.line, t.toks, t.loneSurrogate = line, t.toks[:0], false
+	t.line, t.n, t.loneSurrogate, t.dupKeys = line, 0, false, false
+	if want := len(line)/8 + 16; len(t.toks) < want {
+		t.toks = make([]token, want)
+	}
 	i := skipWS(line, 0)
 	end, err := t.value(i, 0)
 	if err != nil {
@@ -117,8 +127,11 @@ func (t *tape) value(i, depth int) (int, error) {
 }
 
 func (t *tape) push(start, end int, k kind, esc bool) {
-	n := int32(len(t.toks))
-	t.toks = append(t.toks, token{start: int32(start), end: int32(end), next: n + 1, kind: k, esc: esc})
+	if t.n == len(t.toks) {
+		t.toks = append(t.toks, make([]token, len(t.toks)+16)...)
+	}
+	t.toks[t.n] = token{start: int32(start), end: int32(end), next: int32(t.n + 1), kind: k, esc: esc}
+	t.n++
 }
 
 func (t *tape) literal(i int, lit string, k kind) (int, error) {
@@ -267,7 +280,7 @@ func (t *tape) container(i, depth int, k kind) (int, error) {
 	if depth > maxDepth {
 		return i, &syntaxError{"exceeded max nesting depth", i}
 	}
-	self := len(t.toks)
+	self := t.n
 	t.push(i, i, k, false)
 	closer := byte(']')
 	if k == kindObject {
@@ -278,12 +291,18 @@ func (t *tape) container(i, depth int, k kind) (int, error) {
 	if j < len(d) && d[j] == closer {
 		return t.closeContainer(self, j+1), nil
 	}
-	for {
+	for nkeys := 0; ; nkeys++ {
 		var err error
 		if k == kindObject {
 			j, err = t.key(j)
 			if err != nil {
 				return j, err
+			}
+			// The root object is never copied verbatim (its members are
+			// read one by one, the last of a repeated key winning), so only
+			// nested objects need the check.
+			if depth > 1 && !t.dupKeys {
+				t.dupKeys = t.repeatsKey(self, nkeys)
 			}
 		}
 		if j, err = t.value(j, depth); err != nil {
@@ -301,7 +320,7 @@ func (t *tape) container(i, depth int, k kind) (int, error) {
 
 func (t *tape) closeContainer(self, end int) int {
 	t.toks[self].end = int32(end)
-	t.toks[self].next = int32(len(t.toks))
+	t.toks[self].next = int32(t.n)
 	return end
 }
 
@@ -335,4 +354,32 @@ func afterElem(d []byte, j int, closer byte) (next int, done bool, err error) {
 		return skipWS(d, j+1), false, nil
 	}
 	return j, false, &syntaxError{fmt.Sprintf("expected ',' or %q", closer), j}
+}
+
+// maxKeysCompared bounds the pairwise key comparison of repeatsKey; objects
+// with more keys are assumed to repeat one, which only costs the slower,
+// exact copy.
+const maxKeysCompared = 32
+
+// repeatsKey reports whether the key just pushed (the last token) repeats
+// an earlier key of the object at token self, which has nkeys keys before it.
+func (t *tape) repeatsKey(self, nkeys int) bool {
+	if nkeys > maxKeysCompared {
+		return true
+	}
+	last := t.n - 1
+	k := t.toks[last]
+	for i := int32(self + 1); i < int32(last); i = t.toks[i+1].next {
+		o := t.toks[i]
+		if o.esc || k.esc {
+			if sameKey(t.at(i), t.at(int32(last))) {
+				return true
+			}
+			continue
+		}
+		if o.end-o.start == k.end-k.start && string(t.line[o.start:o.end]) == string(t.line[k.start:k.end]) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,21 +17,34 @@ type docWriter struct {
 	// clean says raw parts of the line can be copied without repair:
 	// valid UTF-8 and no unpaired surrogate escapes.
 	clean bool
+	// dedupe says raw objects may repeat keys and must be copied through
+	// tp without the repeats.
+	dedupe bool
+	tp     *tape
+}
+
+// The methods below load w.b into a local, append to it and store it
+// once: every store of a slice into the heap-allocated or pointer-reached
+// writer costs a write barrier while the garbage collector runs.
+
+// appendKey appends `,"k":` (or `"k":` when no comma is due).
+func appendKey(b []byte, comma bool, k string) []byte {
+	if comma {
+		b = append(b, ',', '"')
+	} else {
+		b = append(b, '"')
+	}
+	b = append(b, k...)
+	return append(b, '"', ':')
 }
 
 func (w *docWriter) key(k string) {
-	if w.comma {
-		w.b = append(w.b, ',')
-	}
-	w.b = append(w.b, '"')
-	w.b = append(w.b, k...)
-	w.b = append(w.b, '"', ':')
+	w.b = appendKey(w.b, w.comma, k)
 	w.comma = true
 }
 
 func (w *docWriter) open(k string) {
-	w.key(k)
-	w.b = append(w.b, '{')
+	w.b = append(appendKey(w.b, w.comma, k), '{')
 	w.comma = false
 }
 
@@ -42,16 +55,16 @@ func (w *docWriter) close() {
 
 // constant writes a string value that needs no escaping.
 func (w *docWriter) constant(k, v string) {
-	w.key(k)
-	w.b = append(w.b, '"')
-	w.b = append(w.b, v...)
-	w.b = append(w.b, '"')
+	b := append(appendKey(w.b, w.comma, k), '"')
+	b = append(b, v...)
+	w.b = append(b, '"')
+	w.comma = true
 }
 
 // rawJSON writes a value that is already JSON (a constant or a raw value).
 func (w *docWriter) rawJSON(k string, v []byte) {
-	w.key(k)
-	w.b = appendRawText(w.b, v, w.clean)
+	w.b = appendRawText(appendKey(w.b, w.comma, k), v, w.clean)
+	w.comma = true
 }
 
 // content writes a still-escaped string content from the line; absent
@@ -60,60 +73,60 @@ func (w *docWriter) content(k string, c []byte) {
 	if c == nil {
 		return
 	}
-	w.key(k)
-	w.b = append(w.b, '"')
-	w.b = appendRawText(w.b, c, w.clean)
-	w.b = append(w.b, '"')
+	b := append(appendKey(w.b, w.comma, k), '"')
+	b = appendRawText(b, c, w.clean)
+	w.b = append(b, '"')
+	w.comma = true
 }
 
 // text writes arbitrary bytes as an escaped string.
 func (w *docWriter) text(k string, s []byte) {
-	w.key(k)
-	w.b = appendString(w.b, s)
+	w.b = appendString(appendKey(w.b, w.comma, k), s)
+	w.comma = true
 }
 
 // line writes the raw line as an escaped string; its UTF-8 validity is
 // already known.
 func (w *docWriter) line(k string, line []byte) {
-	w.key(k)
-	w.b = append(w.b, '"')
+	b := append(appendKey(w.b, w.comma, k), '"')
 	if w.validUTF8 {
-		w.b = appendValidStringContent(w.b, line)
+		b = appendValidStringContent(b, line)
 	} else {
-		w.b = appendStringContent(w.b, line)
+		b = appendStringContent(b, line)
 	}
-	w.b = append(w.b, '"')
+	w.b = append(b, '"')
+	w.comma = true
 }
 
 // textString writes a Go string as an escaped string.
 func (w *docWriter) textString(k string, s string) {
-	w.key(k)
-	w.b = appendStringValue(w.b, s)
+	w.b = appendStringValue(appendKey(w.b, w.comma, k), s)
+	w.comma = true
 }
 
 func (w *docWriter) integer(k string, v optInt) {
 	if !v.ok {
 		return
 	}
-	w.key(k)
-	w.b = strconv.AppendInt(w.b, v.v, 10)
+	w.b = strconv.AppendInt(appendKey(w.b, w.comma, k), v.v, 10)
+	w.comma = true
 }
 
 func (w *docWriter) time(k string, t time.Time) {
-	w.key(k)
-	w.b = append(w.b, '"')
-	w.b = appendTime(w.b, t)
-	w.b = append(w.b, '"')
+	b := append(appendKey(w.b, w.comma, k), '"')
+	b = appendTime(b, t)
+	w.b = append(b, '"')
+	w.comma = true
 }
 
 func (w *docWriter) ip(k string, a netip.Addr) {
 	if !a.IsValid() {
 		return
 	}
-	w.key(k)
-	w.b = append(w.b, '"')
-	w.b = a.AppendTo(w.b)
-	w.b = append(w.b, '"')
+	b := append(appendKey(w.b, w.comma, k), '"')
+	b = a.AppendTo(b)
+	w.b = append(b, '"')
+	w.comma = true
 }
 
 // flattened writes a free-form value for a flattened field: an object as
@@ -124,13 +137,23 @@ func (w *docWriter) flattened(k string, v raw) {
 	case kindNone, kindNull:
 		return
 	case kindObject:
-		w.rawJSON(k, v.b)
+		w.key(k)
+		w.value(v)
 		return
 	}
 	w.open(k)
 	w.key("_value")
-	w.b = appendRawValue(w.b, v, w.clean)
+	w.value(v)
 	w.close()
+}
+
+// value writes a raw value of the line.
+func (w *docWriter) value(v raw) {
+	if w.dedupe && (v.kind == kindObject || v.kind == kindArray) {
+		w.b = w.tp.appendDeduped(w.b, v, w.clean)
+		return
+	}
+	w.b = appendRawValue(w.b, v, w.clean)
 }
 
 // appendRawValue writes a raw value back as JSON, re-quoting strings.

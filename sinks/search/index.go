@@ -1,7 +1,7 @@
 package search
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -21,40 +21,56 @@ const (
 // always lands in the same index whenever it is written.
 func IndexName(prefix string, g Granularity, t time.Time) string {
 	t = t.UTC()
-	switch g {
-	case Day:
-		return fmt.Sprintf("%s-%04d.%02d.%02d", prefix, t.Year(), t.Month(), t.Day())
-	case Year:
-		return fmt.Sprintf("%s-%04d", prefix, t.Year())
+	b := make([]byte, 0, len(prefix)+11)
+	b = append(append(b, prefix...), '-')
+	b = appendDigits(b, t.Year(), 4)
+	if g == Year {
+		return string(b)
 	}
-	return fmt.Sprintf("%s-%04d.%02d", prefix, t.Year(), t.Month())
+	b = appendDigits(append(b, '.'), int(t.Month()), 2)
+	if g == Day {
+		b = appendDigits(append(b, '.'), t.Day(), 2)
+	}
+	return string(b)
+}
+
+// appendDigits appends n zero-padded to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
 }
 
 // IndexPattern returns the wildcard pattern matching every index of prefix
 // ("atlas-streams-audit-*").
 func IndexPattern(prefix string) string { return prefix + "-*" }
 
-// indexNamer caches the name of the last period seen: consecutive events
-// mostly share one.
+// indexNamer names the indices of one batch, remembering the names it
+// made: a batch spans few periods.
 type indexNamer struct {
 	prefix      string
 	granularity Granularity
-	lastKey     int
-	lastName    string
+	names       map[int]string
 }
 
 func (n *indexNamer) name(t time.Time) string {
 	t = t.UTC()
-	key := t.Year()*10000 + int(t.Month())*100 + t.Day()
+	key := t.Year() * 10000
 	switch n.granularity {
-	case Year:
-		key = t.Year() * 10000
 	case Day:
-	default:
-		key = t.Year()*10000 + int(t.Month())*100
+		key += int(t.Month())*100 + t.Day()
+	case Month:
+		key += int(t.Month()) * 100
 	}
-	if key != n.lastKey || n.lastName == "" {
-		n.lastKey, n.lastName = key, IndexName(n.prefix, n.granularity, t)
+	if name, ok := n.names[key]; ok {
+		return name
 	}
-	return n.lastName
+	if n.names == nil {
+		n.names = make(map[int]string, 4)
+	}
+	name := IndexName(n.prefix, n.granularity, t)
+	n.names[key] = name
+	return name
 }

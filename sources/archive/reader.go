@@ -146,3 +146,5 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+var _ io.ReadCloser = (*Reader)(nil)

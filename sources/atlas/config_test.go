@@ -41,7 +41,9 @@ func TestResolveCredentials(t *testing.T) {
 		{name: "private key from file", cfg: func(c *Config) { c.PublicKey, c.PrivateKeyFile = "pub", secretFile }, kind: APIKey,
 			check: func(c Config) bool { return c.PrivateKey.Value() == "from-file" }},
 		{name: "id in config, secret from env", cfg: func(c *Config) { c.ClientID = "id" }, env: both, kind: ServiceAccount,
-			check: func(c Config) bool { return c.ClientID == "id" && c.ClientSecret.Value() == "env-secret" && c.PublicKey == "" }},
+			check: func(c Config) bool {
+				return c.ClientID == "id" && c.ClientSecret.Value() == "env-secret" && c.PublicKey == ""
+			}},
 		{name: "env service account", env: saEnv, kind: ServiceAccount,
 			check: func(c Config) bool { return c.ClientID == "env-id" && c.ClientSecret.Value() == "env-secret" }},
 		{name: "env API key", env: keyEnv, kind: APIKey,

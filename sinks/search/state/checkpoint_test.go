@@ -1,9 +1,12 @@
 package state_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,7 +57,17 @@ func TestCheckpointStoreConformance(t *testing.T) {
 func TestTwoStoresInterleaved(t *testing.T) {
 	forEachCluster(t, func(t *testing.T, c cluster) {
 		index := freshIndex(t, c, "aspaudit-state-test-")
-		stores := []*state.CheckpointStore{newStore(t, c, index), newStore(t, c, index)}
+		var retries countingHandler
+		cfg := state.NewDefaultConfig()
+		cfg.StateIndex = index
+		var stores []*state.CheckpointStore
+		for range 2 {
+			st, err := state.NewCheckpointStore(newClient(t, c.url), cfg, slog.New(&retries))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stores = append(stores, st)
+		}
 		s := pipeline.Series{ProjectID: "32b6e34b3d91647abb20e7b8", Workspace: "ws-a", Processor: "p"}
 		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		const n = 60
@@ -72,6 +85,7 @@ func TestTwoStoresInterleaved(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		t.Logf("%d marks, %d writes retried after a conflict", n, retries.n.Load())
 		want := pipeline.Range{Start: base, End: base.Add(n * time.Hour)}
 		for i, st := range stores {
 			cov, err := st.Coverage(testCtx(t), s)
@@ -111,3 +125,14 @@ func TestStateIndexMapping(t *testing.T) {
 		}
 	})
 }
+
+// countingHandler counts log records (the store logs each retry at debug).
+type countingHandler struct{ n atomic.Int64 }
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(context.Context, slog.Record) error {
+	h.n.Add(1)
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }

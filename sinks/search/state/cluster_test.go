@@ -65,7 +65,7 @@ func testCtx(t *testing.T) context.Context {
 func storedDeadLetters(t *testing.T, c cluster, index string) []pipeline.Rejection {
 	t.Helper()
 	searchtest.Refresh(t, c.url, index)
-	b := searchtest.MustDo(t, http.MethodGet, c.url, "/"+index+"/_search?size=10000", "")
+	b := searchtest.MustDo(t, http.MethodGet, c.url, "/"+index+"/_search?size=10000&ignore_unavailable=true&allow_no_indices=true", "")
 	var res struct {
 		Hits struct {
 			Hits []struct {

@@ -41,6 +41,18 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 		rec.Status = status
 		return
 	}
+	if f.serveBody(w, r, ws, q, version, d, &rec) {
+		// Dropping the connection mid-body is what http.ErrAbortHandler is
+		// for; record first, since the deferred record is skipped.
+		aborted = true
+		f.record(rec)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// serveBody writes the window's body; it reports whether the connection
+// must be dropped (a cut body).
+func (f *Fake) serveBody(w http.ResponseWriter, r *http.Request, ws *workspace, q Query, version string, d fault, rec *Request) bool {
 	f.mu.Lock()
 	body := f.cfg.Body
 	f.mu.Unlock()
@@ -56,15 +68,9 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Lines = n
 	if f.cfg.AuditAccess && err == nil {
-		f.appendAccess(ws, accessLine(rec, time.Now()))
+		f.appendAccess(ws, accessLine(*rec, time.Now()))
 	}
-	if errors.Is(err, http.ErrAbortHandler) {
-		// Dropping the connection mid-body is what http.ErrAbortHandler is
-		// for; record first, since the deferred record is skipped.
-		aborted = true
-		f.record(rec)
-		panic(http.ErrAbortHandler)
-	}
+	return errors.Is(err, http.ErrAbortHandler)
 }
 
 // checkAuditRequest answers the request's errors (bad project id, version,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math"
 )
 
 // Shape is how a non-empty body is packed.
@@ -124,18 +125,8 @@ func (b Body) writeMembersOf(w io.Writer, src LogFunc, q Query, per int) (int, e
 
 // writeTar reads the lines twice: once for the files' sizes, once to write.
 func (b Body) writeTar(w io.Writer, src LogFunc, q Query) (int, error) {
-	per, eol := b.LinesPerFile, b.eol()
-	var sizes []int64
-	var total int
-	src(q, func(line []byte) bool {
-		if per <= 0 && len(sizes) == 0 || per > 0 && total%per == 0 {
-			sizes = append(sizes, 0)
-		}
-		sizes[len(sizes)-1] += int64(len(line) + len(eol))
-		total++
-		return true
-	})
-	if total == 0 {
+	sizes := b.tarSizes(src, q)
+	if len(sizes) == 0 {
 		return 0, b.writeEmpty(w)
 	}
 	zw, err := gzip.NewWriterLevel(w, b.level())
@@ -143,13 +134,10 @@ func (b Body) writeTar(w io.Writer, src LogFunc, q Query) (int, error) {
 		return 0, err
 	}
 	tw := tar.NewWriter(zw)
-	n := 0
+	per, eol, n := b.linesPerFile(), b.eol(), 0
 	src(q, func(line []byte) bool {
-		if per <= 0 && n == 0 || per > 0 && n%per == 0 {
-			file := len(sizes) - 1
-			if per > 0 {
-				file = n / per
-			}
+		if n%per == 0 {
+			file := n / per
 			err = tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("audit_%d.log", file), Mode: 0o644, Size: sizes[file], Typeflag: tar.TypeReg})
 		}
 		if err == nil {
@@ -167,4 +155,28 @@ func (b Body) writeTar(w io.Writer, src LogFunc, q Query) (int, error) {
 		err = zw.Close()
 	}
 	return n, err
+}
+
+// tarSizes returns the size of each file of the archive; none for an empty
+// window.
+func (b Body) tarSizes(src LogFunc, q Query) []int64 {
+	per, eol := b.linesPerFile(), b.eol()
+	var sizes []int64
+	n := 0
+	src(q, func(line []byte) bool {
+		if n%per == 0 {
+			sizes = append(sizes, 0)
+		}
+		sizes[len(sizes)-1] += int64(len(line) + len(eol))
+		n++
+		return true
+	})
+	return sizes
+}
+
+func (b Body) linesPerFile() int {
+	if b.LinesPerFile <= 0 {
+		return math.MaxInt
+	}
+	return b.LinesPerFile
 }

@@ -54,14 +54,27 @@ func corpusMongo(rng *rand.Rand, t time.Time) string {
 	if rng.IntN(10) == 0 {
 		result = pickOf(rng, []int{13, 18, 26})
 	}
-	param := fmt.Sprintf(`{"name":%q,"pipeline":[{"$source":{"connectionName":"kafkaProd","topic":"orders.v%d"}},{"$match":{"status":{"$in":["NEW","PAID"]}}},{"$emit":{"connectionName":"atlas","db":"sales","coll":"enriched"}}],"options":{"dlq":{"connectionName":"atlas","db":"dlq","coll":%q}}}`,
-		sp, rng.IntN(9), sp)
-	if atype == "authenticate" {
-		param = fmt.Sprintf(`{"user":%q,"db":"admin","mechanism":"SCRAM-SHA-256"}`, user)
-	}
+	param := corpusParam(rng, atype, user, sp)
 	return fmt.Sprintf(`{ "atype" : %q, "ts" : { "$date" : %q }, "uuid" : { "$binary" : %q, "$type" : "04" }, "local" : { "ip" : %q, "port" : 27017 }, "remote" : { "ip" : %q, "port" : %d }, "users" : [ { "user" : %q, "db" : "admin" } ], "roles" : [ { "role" : "atlasAdmin", "db" : "admin" } ], "param" : %s, "result" : %d }`,
 		atype, t.Format("2006-01-02T15:04:05.000-0700"), base64.StdEncoding.EncodeToString(uuid[:]),
 		corpusIP(rng), corpusIP(rng), 30000+rng.IntN(30000), user, param, result)
+}
+
+// corpusParam returns a mongo param of the shape the atype carries.
+func corpusParam(rng *rand.Rand, atype, user, sp string) string {
+	switch atype {
+	case "authenticate":
+		return fmt.Sprintf(`{ "user" : %q, "db" : "admin", "mechanism" : "SCRAM-SHA-256" }`, user)
+	case "createStreamProcessor":
+		return fmt.Sprintf(`{ "name" : %q, "pipeline" : [ { "$source" : { "connectionName" : "kafkaProd", "topic" : "orders.v%d" } }, { "$match" : { "status" : "PAID" } }, { "$emit" : { "connectionName" : "atlas", "db" : "sales", "coll" : "enriched" } } ] }`, sp, rng.IntN(9))
+	case "process":
+		return `{ "pipeline" : [ { "$source" : { "connectionName" : "sample_stream_solar" } }, { "$match" : { "obs.watts" : { "$gt" : 100 } } } ] }`
+	case "authCheck":
+		return fmt.Sprintf(`{ "command" : "startStreamProcessor", "ns" : "admin.$cmd", "args" : { "startStreamProcessor" : %q } }`, sp)
+	case "logout", "clientMetadata":
+		return `{ "reason" : "Client has disconnected" }`
+	}
+	return fmt.Sprintf(`{ "name" : %q }`, sp)
 }
 
 func corpusOCSF(rng *rand.Rand, t time.Time) string {
@@ -70,13 +83,13 @@ func corpusOCSF(rng *rand.Rand, t time.Time) string {
 	if rng.IntN(10) == 0 {
 		status = 2
 	}
-	common := fmt.Sprintf(`"time":%d,"severity_id":1,"status_id":%d,"metadata":{"correlation_uid":"%08x-5b1e-4c2a-9d3f-%012x","product":"MongoDB Server","version":"1.0.0"},"actor":{"user":{"type_id":1,"name":"admin.%s","uid":"3f2a9c1e-8b7d-4e6f-a5c4-%012x","groups":[{"name":"admin.atlasAdmin"}]}},"src_endpoint":{"ip":%q,"port":%d},"dst_endpoint":{"ip":%q,"port":27017}`,
-		t.UnixMilli(), status, rng.Uint32(), rng.Uint64()&0xffffffffffff, user, rng.Uint64()&0xffffffffffff,
+	common := fmt.Sprintf(`"time":%d,"severity_id":1,"status_id":%d,"metadata":{"correlation_uid":"%08x-5b1e-4c2a-9d3f-%012x","product":"MongoDB Server","version":"1.0.0"},"actor":{"user":{"type_id":1,"name":"admin.%s","groups":[{"name":"admin.atlasAdmin"}]}},"src_endpoint":{"ip":%q,"port":%d},"dst_endpoint":{"ip":%q,"port":27017}`,
+		t.UnixMilli(), status, rng.Uint32(), rng.Uint64()&0xffffffffffff, user,
 		corpusIP(rng), 30000+rng.IntN(30000), corpusIP(rng))
 	if rng.IntN(3) == 0 {
 		return fmt.Sprintf(`{"activity_id":1,"category_uid":3,"class_uid":3002,"type_uid":300201,%s,"user":{"type_id":1,"name":"admin.%s"},"auth_protocol":"SCRAM-SHA-256","unmapped":{"atype":"authenticate","mechanism":"SCRAM-SHA-256"}}`, common, user)
 	}
 	op := pickOf(rng, corpusAtypes[2:8])
-	return fmt.Sprintf(`{"activity_id":3,"category_uid":6,"class_uid":6003,"type_uid":600303,%s,"api":{"operation":%q,"request":{"name":%q,"options":{"resumeFromCheckpoint":true,"tier":"SP30"}},"response":{"code":0}},"unmapped":{"atype":%q}}`,
+	return fmt.Sprintf(`{"activity_id":3,"category_uid":6,"class_uid":6003,"type_uid":600303,%s,"api":{"operation":%q,"request":{"name":%q},"response":{"code":0}},"unmapped":{"atype":%q}}`,
 		common, op, sp, op)
 }

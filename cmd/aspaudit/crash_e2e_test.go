@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
+	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
+)
+
+// The crash and outage tests backfill 5 days in 1h windows from a fake
+// that takes 200ms to answer each download: about 240 windows, some ten
+// seconds of work, so that kills and outages land mid-run.
+var (
+	crashFrom = time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+	crashTo   = crashFrom.Add(5 * 24 * time.Hour)
+)
+
+const (
+	crashKills = 10
+	crashDelay = 200 * time.Millisecond
+)
+
+func crashSetup(t *testing.T, tg target, seed uint64) (*fakeAtlas, served, env, []string) {
+	t.Helper()
+	fake := newFakeAtlas(t, atlastest.Config{Body: atlastest.Body{Shape: atlastest.Members, LinesPerMember: 50}})
+	srv := serveGenerated(fake, seed, crashFrom, crashTo, 3000)
+	fake.setDelay(crashDelay)
+	e := fake.env(serviceAccountConfigVars).with(
+		"ASPAUDIT_PIPELINE__WINDOW", "1h",
+		"ASPAUDIT_SINK__RETRY__INITIAL", "100ms",
+		"ASPAUDIT_SINK__RETRY__MAX", "1s",
+	).with(envPairs(tg.env)...)
+	args := []string{"backfill", "--from", crashFrom.Format(time.RFC3339), "--to", crashTo.Format(time.RFC3339), "--report", "json"}
+	return fake, srv, e, args
+}
+
+func TestCrashFileSink(t *testing.T) {
+	t.Parallel()
+	testCrash(t, fileTarget(t))
+}
+
+func TestCrashElasticsearch(t *testing.T) {
+	t.Parallel()
+	testCrash(t, searchTarget(t, "ES"))
+}
+
+// testCrash kills a backfill with SIGKILL at random moments, at least
+// crashKills times in a row, restarting it each time, then lets it finish:
+// the stored set must equal the served set, with no duplicate.
+func testCrash(t *testing.T, tg target) {
+	binary(t)
+	_, srv, e, args := crashSetup(t, tg, 4004)
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 0))
+	t.Logf("kill moments seeded with %d", seed)
+
+	kills, finished := 0, false
+	for attempt := 0; kills < crashKills && attempt < 4*crashKills; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		p := start(t, ctx, e, args...)
+		wait := 100*time.Millisecond + time.Duration(rng.Int64N(int64(1400*time.Millisecond)))
+		time.Sleep(wait)
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		r := p.wait(t)
+		cancel()
+		if r.signaled {
+			kills++
+			continue
+		}
+		// It finished before the kill landed: it must have succeeded.
+		mustExit(t, r, exitOK, "backfill that finished before its kill")
+		finished = true
+		break
+	}
+	if kills < crashKills {
+		t.Fatalf("only %d kills landed before the backfill finished (finished: %v); make the fake slower", kills, finished)
+	}
+	r := aspaudit(t, e, args...)
+	mustExit(t, r, exitOK, "backfill after the kills")
+	rep := parseReport(t, r)
+	total := len(e2eWorkspaces) * int(crashTo.Sub(crashFrom)/time.Hour)
+	t.Logf("after %d kills, the last run had %d of %d windows left", kills, rep.WindowsPlanned, total)
+	idDiff(t, "after the kills", srv.ids(nil), tg.stored(t))
+	checkCovered(t, tg, pipeline.Range{Start: crashFrom, End: crashTo})
+}
+
+// checkCovered fails unless every workspace's coverage holds rg.
+func checkCovered(t *testing.T, tg target, rg pipeline.Range) {
+	t.Helper()
+	for ws, c := range coverageOf(t, tg.checkpoints(t)) {
+		if !c.Covers(rg) {
+			t.Errorf("%s: coverage %v does not hold %v", ws, c, rg)
+		}
+	}
+}
+
+// TestSinkOutageElasticsearch: the connection to Elasticsearch breaks
+// mid-run (connections dropped, then refused) for a few seconds; the
+// backfill rides it out (or a re-run completes it) and stores every line
+// exactly once.
+func TestSinkOutageElasticsearch(t *testing.T) {
+	t.Parallel()
+	binary(t)
+	u := searchtest.Require(t, "ES")
+	proxy := newTCPProxy(t, hostPort(t, u))
+	tg := searchTargetAt(t, "ES", u, proxy.URL())
+	_, srv, e, args := crashSetup(t, tg, 5005)
+
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	p := start(t, ctx, e, args...)
+	// Let it store something first, so that the outage is mid-run.
+	eventually(t, time.Minute, "the first events stored", func() bool {
+		passed, _ := proxy.stats()
+		return passed > 0 && countDocs(t, u, tg.prefix+"-*") > 0
+	})
+	proxy.set(proxyDrop)
+	time.Sleep(2 * time.Second)
+	proxy.set(proxyRefuse)
+	time.Sleep(2 * time.Second)
+	proxy.set(proxyPass)
+	r := p.wait(t)
+	_, dropped := proxy.stats()
+	t.Logf("outage: %d connections dropped; the backfill exited %d", dropped, r.code)
+	if r.code == exitIncomplete {
+		// Allowed: windows that exhausted their retries stay uncovered,
+		// and the next run completes them.
+		r = aspaudit(t, e, args...)
+	}
+	mustExit(t, r, exitOK, "backfill through the outage")
+	parseReport(t, r)
+	if dropped == 0 {
+		t.Errorf("no connection was attempted during the outage: it did not land mid-run")
+	}
+	idDiff(t, "after the outage", srv.ids(nil), tg.stored(t))
+	checkCovered(t, tg, pipeline.Range{Start: crashFrom, End: crashTo})
+}
