@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 )
@@ -40,6 +42,7 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
 		return exitUsage
 	}
+	rg = clampToRetention(rg, cfg, now, log)
 	client, err := newAtlas(cfg, log, nil)
 	if err != nil {
 		printErrors(io.err, "configuration problems (nothing was done)", err)
@@ -106,4 +109,19 @@ func parseRange(from, to string, now time.Time) (pipeline.Range, error) {
 		return pipeline.Range{}, fmt.Errorf("--from %s is not before --to %s", start.Format(time.RFC3339), end.Format(time.RFC3339))
 	}
 	return pipeline.Range{Start: start, End: end}, nil
+}
+
+// clampToRetention starts a backfill no earlier than the search sink's
+// retention allows: older events would be deleted at the next sweep.
+func clampToRetention(rg pipeline.Range, cfg configs.Config, now time.Time, log *slog.Logger) pipeline.Range {
+	ret := cfg.Sink.Search.Templates.Retention.Duration()
+	if !cfg.UsesSearch() || ret <= 0 {
+		return rg
+	}
+	if oldest := now.Add(-ret); rg.Start.Before(oldest) {
+		log.Warn("backfill starts at the retention limit: older events would be deleted at once",
+			"from", rg.Start, "now_from", oldest, "retention", cfg.Sink.Search.Templates.Retention)
+		rg.Start = oldest
+	}
+	return rg
 }

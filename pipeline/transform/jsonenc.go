@@ -41,7 +41,8 @@ func appendString(dst []byte, s []byte) []byte {
 
 // appendValidStringContent escapes s, known to be valid UTF-8. It writes
 // byte by byte into reserved space: a JSON line is dense with quotes, and
-// copying the runs between them with append costs more than the copy.
+// copying the runs between them with append costs more than the copy (so
+// does testing 8 bytes at a time, measured on the benchmark corpus).
 func appendValidStringContent(dst []byte, s []byte) []byte {
 	for len(s) > 0 {
 		// Room for every byte escaped as two, the usual worst case.

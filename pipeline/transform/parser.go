@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -40,6 +39,28 @@ type buffers struct {
 	users         []qname
 	intermediates []endpoint
 	uuid          []byte
+	slab          slab
+}
+
+// keep stores the storage a parse grew, for the next parse. Slices whose
+// storage did not change are not stored again: each store of a pointer into
+// the pooled object costs a write barrier while the collector runs.
+func (b *buffers) keep(rec *record, doc []byte) {
+	keepSlice(&b.doc, doc)
+	keepSlice(&b.code, rec.codeBuf)
+	keepSlice(&b.action, rec.actionBuf)
+	keepSlice(&b.uuid, rec.mongo.uuid)
+	keepSlice(&b.roles, rec.roles)
+	keepSlice(&b.related, rec.related)
+	keepSlice(&b.extra, rec.extra)
+	keepSlice(&b.users, rec.mongo.users)
+	keepSlice(&b.intermediates, rec.mongo.intermediates)
+}
+
+func keepSlice[T any](dst *[]T, s []T) {
+	if cap(s) != cap(*dst) {
+		*dst = s[:0]
+	}
 }
 
 var bufferPool = sync.Pool{New: func() any { return new(buffers) }}
@@ -72,11 +93,10 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 		out.encodeEvent(&rec, line, w, ingested, p.keepOriginal)
 		ev.Time = rec.time
 	}
-	ev.Doc = bytes.Clone(out.b)
+	ev.Doc = bufs.slab.copy(out.b)
 	if cap(out.b) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
 		tp.line = nil
-		*bufs = buffers{tape: *tp, code: rec.codeBuf[:0], action: rec.actionBuf[:0], doc: out.b[:0], roles: rec.roles[:0], related: rec.related[:0],
-			extra: rec.extra[:0], users: rec.mongo.users[:0], intermediates: rec.mongo.intermediates[:0], uuid: rec.mongo.uuid[:0]}
+		bufs.keep(&rec, out.b)
 		bufferPool.Put(bufs)
 	}
 	return ev, err

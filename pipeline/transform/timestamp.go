@@ -49,7 +49,7 @@ func (t *tape) parseTime(v raw) (time.Time, error) {
 
 // millisTime reads epoch milliseconds, integral or not.
 func millisTime(b []byte) (time.Time, error) {
-	if ms, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+	if ms, ok := parseSmallInt(b); ok {
 		return checkRange(time.UnixMilli(ms).UTC())
 	}
 	f, err := strconv.ParseFloat(string(b), 64)

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"encoding/json"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -291,5 +292,36 @@ func TestWithIndexPattern(t *testing.T) {
 	}
 	if _, err := WithIndexPattern([]byte(`{"type":"search","id":"s"}`), "x-*"); err == nil {
 		t.Error("export without index pattern accepted")
+	}
+}
+
+// TestExportLinesHaveDocumentedKeys: each object line holds the keys of
+// the documented export format and nothing else; the optimistic
+// concurrency "version" and the timestamps are left out on purpose, so
+// that an overwrite never conflicts and the files stay stable.
+func TestExportLinesHaveDocumentedKeys(t *testing.T) {
+	want := map[Flavor][]string{
+		Kibana:               {"attributes", "coreMigrationVersion", "id", "references", "type", "typeMigrationVersion"},
+		OpenSearchDashboards: {"attributes", "id", "migrationVersion", "references", "type"},
+	}
+	for _, f := range flavors {
+		lines := strings.Split(strings.TrimSpace(string(f.SavedObjects())), "\n")
+		for i, line := range lines[:len(lines)-1] { // the last line is the summary
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				t.Fatalf("%s line %d: %v", f, i+1, err)
+			}
+			var got []string
+			for k := range m {
+				got = append(got, k)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want[f]) {
+				t.Errorf("%s line %d: keys %v, want %v", f, i+1, got, want[f])
+			}
+		}
+		if !strings.Contains(lines[len(lines)-1], `"exportedCount"`) {
+			t.Errorf("%s: the last line is not the export summary", f)
+		}
 	}
 }

@@ -29,7 +29,7 @@ func connect(t *testing.T, which string) cluster {
 
 // newClient returns a client of its own for the server at u, as another
 // process would have.
-func newClient(t *testing.T, u string) *conn.Client {
+func newClient(t testing.TB, u string) *conn.Client {
 	t.Helper()
 	cfg := conn.NewDefaultConfig()
 	cfg.URLs = []string{u}

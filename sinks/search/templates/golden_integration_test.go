@@ -90,6 +90,7 @@ func TestGoldenDocumentsAreMapped(t *testing.T) {
 			leafPaths("", doc, flatPaths, seen)
 		}
 	}
+	t.Logf("%d golden cases hold %d of the %d mapped fields", len(golden), len(seen), len(fields))
 	for p := range seen {
 		if _, ok := byPath[p]; !ok {
 			t.Errorf("golden documents hold field %s, which the template does not map", p)

@@ -57,11 +57,16 @@ func EnsureInstalled(ctx context.Context, tp esapi.Transport, srv conn.Server, l
 		return Report{}, false, nil
 	}
 	_, found, err := templateHash(ctx, tp, l)
-	if err != nil || found {
-		return Report{}, false, err
+	if err == nil && !found {
+		var r Report
+		if r, err = Install(ctx, tp, srv, l, cfg); err == nil {
+			return r, true, nil
+		}
 	}
-	r, err := Install(ctx, tp, srv, l, cfg)
-	return r, err == nil, err
+	if pipeline.IsPermanent(err) {
+		err = fmt.Errorf("%w (if aspaudit's credentials may only write documents, run aspaudit setup with an administrator's and set install: false)", err)
+	}
+	return Report{}, false, err
 }
 
 // installTemplate puts the index template unless it is already as wanted.

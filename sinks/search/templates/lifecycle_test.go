@@ -2,12 +2,15 @@ package templates
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
@@ -143,5 +146,25 @@ func TestCheckReportsMissingPrivileges(t *testing.T) {
 		if !strings.Contains(res.Problems[0], want) {
 			t.Errorf("problem %q does not name %s", res.Problems[0], want)
 		}
+	}
+}
+
+func TestEnsureInstalledRefused(t *testing.T) {
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"error":{"type":"security_exception","reason":"action [indices:admin/index_template/get] is unauthorized"},"status":403}`))
+	}))
+	defer refuse.Close()
+	cfg := conn.NewDefaultConfig()
+	cfg.URLs = []string{refuse.URL}
+	c, err := conn.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := conn.Server{Flavor: conn.Elasticsearch, Version: "8.19.0", Major: 8, Minor: 19}
+	_, did, err := EnsureInstalled(context.Background(), c, srv, Layout{Prefix: "audit"}, NewDefaultConfig())
+	if did || err == nil || !pipeline.IsPermanent(err) || !strings.Contains(err.Error(), "install: false") {
+		t.Fatalf("EnsureInstalled refused: %v, %v; want a permanent error suggesting install: false", did, err)
 	}
 }

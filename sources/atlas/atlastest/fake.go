@@ -73,6 +73,7 @@ func New(cfg Config) *Fake {
 	f.mux.HandleFunc("POST /api/oauth/token", f.serveToken)
 	f.mux.HandleFunc("GET /api/atlas/v2/groups/{groupId}/streams", f.serveStreams)
 	f.mux.HandleFunc("GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs", f.serveAuditLogs)
+	f.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	f.mux.HandleFunc("/", f.serveOther)
 	return f
 }
