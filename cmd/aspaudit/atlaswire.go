@@ -104,3 +104,32 @@ func discover(ctx context.Context, client *atlas.Client, cfg configs.Config, log
 	}
 	return all, errs
 }
+
+// atlasJob is what backfill and run share: an Atlas client and the outputs.
+type atlasJob struct {
+	client *atlas.Client
+	out    *outputs
+}
+
+// startAtlasJob builds the Atlas client and opens the outputs. On failure
+// it prints why and returns the exit code.
+func startAtlasJob(ctx context.Context, io stdio, cmd string, cfg configs.Config, log *slog.Logger, m *metrics) (*atlasJob, int, bool) {
+	client, err := newAtlas(cfg, log, m)
+	if err != nil {
+		printErrors(io.err, "configuration problems (nothing was done)", err)
+		return nil, exitUsage, false
+	}
+	out, err := openOutputs(ctx, cfg, log)
+	if err != nil {
+		client.Close()
+		fmt.Fprintf(io.err, "aspaudit %s: %v\n", cmd, err)
+		return nil, exitIncomplete, false
+	}
+	return &atlasJob{client: client, out: out}, 0, true
+}
+
+// close releases the client and the outputs (idempotent).
+func (j *atlasJob) close(ctx context.Context) {
+	_ = j.out.close(context.WithoutCancel(ctx))
+	j.client.Close()
+}

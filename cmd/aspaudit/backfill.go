@@ -43,18 +43,12 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 		return exitUsage
 	}
 	rg = clampToRetention(rg, cfg, now, log)
-	client, err := newAtlas(cfg, log, nil)
-	if err != nil {
-		printErrors(io.err, "configuration problems (nothing was done)", err)
-		return exitUsage
+	job, code, ok := startAtlasJob(ctx, io, "backfill", cfg, log, nil)
+	if !ok {
+		return code
 	}
-	defer client.Close()
-	out, err := openOutputs(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
-		return exitIncomplete
-	}
-	defer func() { _ = out.close(context.WithoutCancel(ctx)) }()
+	defer job.close(ctx)
+	client, out := job.client, job.out
 	series, discErrs := discover(ctx, client, cfg, log)
 	prog := newProgress(io.err, "backfill")
 	eng, err := newEngine(cfg, client, out, log, nil, prog.update)
@@ -85,11 +79,7 @@ func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs,
 	for _, e := range discErrs {
 		fmt.Fprintf(io.err, "aspaudit %s: workspace discovery failed, nothing fetched for %v\n", cmd, e)
 	}
-	code := finish(io, cmd, sum, out.dead.Where(), format, service)
-	if len(discErrs) > 0 && !service && code != exitIncomplete {
-		code = exitIncomplete
-	}
-	return code
+	return finish(io, cmd, sum, out.dead.Where(), format, service, discErrs...)
 }
 
 // parseRange reads --from and --to.

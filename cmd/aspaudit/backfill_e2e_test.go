@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -101,4 +102,24 @@ func envPairs(e env) []string {
 		out = append(out, k, v)
 	}
 	return out
+}
+
+// TestBackfillUnknownProject: a configured project Atlas does not know
+// does not stop the others; the backfill stores theirs and exits 1, and
+// its JSON report says so.
+func TestBackfillUnknownProject(t *testing.T) {
+	t.Parallel()
+	binary(t)
+	tg := fileTarget(t)
+	fake := newFakeAtlas(t, atlastest.Config{})
+	from, to := backfillFrom, backfillFrom.Add(24*time.Hour)
+	srv := serveGenerated(fake, 8008, from, to, 100)
+	e := fake.env(apiKeyConfigVars).with(envPairs(tg.env)...).with("ASPAUDIT_ATLAS__PROJECTS", "0123456789abcdef01234567,"+e2eProject)
+	r := aspaudit(t, e, "backfill", "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--report", "json")
+	mustExit(t, r, exitIncomplete, "backfill with an unknown project")
+	if !strings.Contains(r.stderr, "0123456789abcdef01234567") {
+		t.Errorf("stderr does not name the unknown project:\n%s", r.stderr)
+	}
+	parseReport(t, r)
+	idDiff(t, "the known project", srv.ids(nil), tg.stored(t))
 }

@@ -82,6 +82,7 @@ func TestRunListenAndSIGTERM(t *testing.T) {
 		t.Fatalf("still running a minute after SIGTERM (pipeline.shutdown_timeout is 1s)\n%s", tail(p.stderr.String(), 4<<10))
 	}
 	mustExit(t, r, exitOK, "run after SIGTERM")
+	t.Logf("after SIGTERM: %d windows abandoned", strings.Count(r.stderr, "window abandoned"))
 
 	cov := coverageOf(t, tg.checkpoints(t))
 	recorded := srv.ids(covered(cov))

@@ -11,47 +11,19 @@ import (
 
 // report is the --report json object: one per run, on stdout.
 type report struct {
-	Command         string          `json:"command"`
-	WindowsPlanned  int             `json:"windows_planned"`
-	WindowsDone     int             `json:"windows_done"`
-	WindowsFailed   int             `json:"windows_failed"`
-	WindowsCanceled int             `json:"windows_canceled"`
-	LinesRead       int64           `json:"lines_read"`
-	BlankLines      int64           `json:"blank_lines"`
-	Events          int64           `json:"events"`
-	EventsStored    int64           `json:"events_stored"`
-	Duplicates      int64           `json:"duplicates"`
-	ParseFailures   int64           `json:"parse_failures"`
-	DeadLettered    int64           `json:"dead_lettered"`
-	Retries         int64           `json:"retries"`
-	BytesRead       int64           `json:"bytes_read"`
-	ElapsedSeconds  float64         `json:"elapsed_seconds"`
-	Stopped         bool            `json:"stopped"`
-	DeadLetter      string          `json:"dead_letter,omitempty"`
-	Failures        []failureReport `json:"failures,omitempty"`
-	ExitCode        int             `json:"exit_code"`
-}
-
-type failureReport struct {
-	Window   string `json:"window"`
-	Attempts int    `json:"attempts"`
-	Error    string `json:"error"`
+	Command string `json:"command"`
+	ingest.Report
+	DeadLetter string `json:"dead_letter,omitempty"`
+	// ProjectFailures are projects whose workspaces could not be listed:
+	// nothing was fetched for them.
+	ProjectFailures []string `json:"project_failures,omitempty"`
+	ExitCode        int      `json:"exit_code"`
 }
 
 func newReport(cmd string, s ingest.Summary, deadLetter string, code int) report {
-	r := report{
-		Command: cmd, WindowsPlanned: s.Planned, WindowsDone: s.Done, WindowsFailed: s.Failed,
-		WindowsCanceled: s.Canceled, LinesRead: s.Stats.Lines, BlankLines: s.Stats.Blank,
-		Events: s.Stats.Events, EventsStored: s.Stats.Stored, Duplicates: s.Stats.Duplicates,
-		ParseFailures: s.Stats.ParseFailures, DeadLettered: s.Stats.DeadLettered,
-		Retries: s.Stats.Retries, BytesRead: s.Stats.Bytes,
-		ElapsedSeconds: s.Elapsed.Seconds(), Stopped: s.Stopped, ExitCode: code,
-	}
+	r := report{Command: cmd, Report: s.Report(), ExitCode: code}
 	if s.Stats.DeadLettered > 0 {
 		r.DeadLetter = deadLetter
-	}
-	for _, f := range s.Failures {
-		r.Failures = append(r.Failures, failureReport{Window: f.Window.String(), Attempts: f.Attempts, Error: f.Err.Error()})
 	}
 	return r
 }
@@ -92,7 +64,8 @@ func printSummary(w io.Writer, r report) {
 		fmt.Fprintf(w, "  %d events were refused by the sink: see the reasons in %s\n", r.DeadLettered, r.DeadLetter)
 	}
 	for _, f := range r.Failures {
-		fmt.Fprintf(w, "  failed: %s after %d attempts: %s\n", f.Window, f.Attempts, f.Error)
+		fmt.Fprintf(w, "  failed: %s %s/%s after %d attempts: %s\n", f.Series,
+			f.Start.UTC().Format(time.RFC3339), f.End.UTC().Format(time.RFC3339), f.Attempts, f.Error)
 	}
 	if r.WindowsFailed > 0 || r.WindowsCanceled > 0 {
 		fmt.Fprintln(w, "  windows not completed stay unrecorded: run the same command again to complete them")
@@ -101,9 +74,18 @@ func printSummary(w io.Writer, r report) {
 
 // finish prints the summary, the JSON report when asked, and returns the
 // exit code.
-func finish(io stdio, cmd string, s ingest.Summary, deadLetter, format string, service bool) int {
+// projectErrs are projects that could not be discovered: they make the
+// run incomplete, except for a service, which retries them at its next
+// start.
+func finish(io stdio, cmd string, s ingest.Summary, deadLetter, format string, service bool, projectErrs ...error) int {
 	code := exitCode(s, service)
+	if len(projectErrs) > 0 && !service {
+		code = exitIncomplete
+	}
 	r := newReport(cmd, s, deadLetter, code)
+	for _, e := range projectErrs {
+		r.ProjectFailures = append(r.ProjectFailures, e.Error())
+	}
 	printSummary(io.err, r)
 	if format == "json" {
 		enc := json.NewEncoder(io.out)

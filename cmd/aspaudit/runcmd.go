@@ -40,18 +40,12 @@ func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
 			return exitUsage
 		}
 	}
-	client, err := newAtlas(cfg, log, m)
-	if err != nil {
-		printErrors(io.err, "configuration problems (nothing was done)", err)
-		return exitUsage
+	job, code, ok := startAtlasJob(ctx, io, "run", cfg, log, m)
+	if !ok {
+		return code
 	}
-	defer client.Close()
-	out, err := openOutputs(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
-		return exitIncomplete
-	}
-	defer func() { _ = out.close(context.WithoutCancel(ctx)) }()
+	defer job.close(ctx)
+	client, out := job.client, job.out
 	eng, err := newEngine(cfg, client, out, log, m, nil)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
