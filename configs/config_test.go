@@ -148,3 +148,16 @@ func TestAtlasCredentialsWhenNeeded(t *testing.T) {
 		t.Fatalf("half a credential: err = %v", err)
 	}
 }
+
+func TestUnknownKeyBesideBadValueInSameSection(t *testing.T) {
+	p := writeFile(t, "pipeline:\n  window: 6 hours\n  polling_interval: 5m\n  lagg: 1m\nlistenn: x\n")
+	_, err := Load(Sources{File: p})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"pipeline.window", "pipeline.polling_interval: unknown key", "pipeline.lagg: unknown key", "listenn: unknown key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +88,7 @@ func decode(k *koanf.Koanf, cfg *Config) []error {
 			mapstructure.TextUnmarshallerHookFunc(),
 		),
 		Metadata:         &md,
+		ErrorUnused:      true,
 		Result:           cfg,
 		WeaklyTypedInput: true,
 		TagName:          "koanf",
@@ -98,12 +98,25 @@ func decode(k *koanf.Koanf, cfg *Config) []error {
 	if err := k.UnmarshalWithConf("", cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
 		errs = append(errs, decodeErrors(err)...)
 	}
-	unused := slices.Clone(md.Unused)
-	slices.Sort(unused)
-	for _, key := range unused {
-		errs = append(errs, fmt.Errorf("%s: unknown key (misspelt? see configs/example.yaml for every option)", key))
-	}
 	return errs
+}
+
+// invalidKeys matches mapstructure's "'section' has invalid keys: a, b".
+var invalidKeys = regexp.MustCompile(`^(?:'([^']*)'\s*)?has invalid keys: (.*)$`)
+
+// unknownKeys names each unknown key of a section on its own line.
+func unknownKeys(section, keys string) []error {
+	var out []error
+	for _, k := range strings.Split(keys, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if section != "" {
+			k = section + "." + k
+		}
+		out = append(out, fmt.Errorf("%s: unknown key (misspelt? see configs/example.yaml for every option)", k))
+	}
+	return out
 }
 
 // quotedKey matches mapstructure's "'key' problem" lines.
@@ -115,6 +128,10 @@ func decodeErrors(err error) []error {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
 		if line == "" || strings.HasSuffix(line, "error(s) decoding:") || strings.HasPrefix(line, "decoding failed") {
+			continue
+		}
+		if m := invalidKeys.FindStringSubmatch(line); m != nil {
+			out = append(out, unknownKeys(m[1], m[2])...)
 			continue
 		}
 		if m := quotedKey.FindStringSubmatch(line); m != nil {

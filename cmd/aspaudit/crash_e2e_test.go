@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -59,8 +61,15 @@ func testCrash(t *testing.T, tg target) {
 	binary(t)
 	_, srv, e, args := crashSetup(t, tg, 4004)
 	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("ASPAUDIT_E2E_KILL_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("ASPAUDIT_E2E_KILL_SEED: %v", err)
+		}
+		seed = n
+	}
 	rng := rand.New(rand.NewPCG(seed, 0))
-	t.Logf("kill moments seeded with %d", seed)
+	t.Logf("kill moments seeded with ASPAUDIT_E2E_KILL_SEED=%d", seed)
 
 	kills, finished := 0, false
 	for attempt := 0; kills < crashKills && attempt < 4*crashKills; attempt++ {
@@ -151,36 +160,55 @@ func TestSinkOutageElasticsearch(t *testing.T) {
 // TestCoverageReadRetriedElasticsearch: a transient error reading the
 // checkpoints (a 503, as when a kill -9 interrupted the creation of the
 // state index and its shard is not allocated yet) is retried like any
-// transient error, not reported as a failed series at once.
+// transient error, not reported as a failed series at once; by backfill
+// and by run --once alike.
 func TestCoverageReadRetriedElasticsearch(t *testing.T) {
 	t.Parallel()
 	binary(t)
 	u := searchtest.Require(t, "ES")
-	proxy := searchtest.NewProxy(t, u)
-	tg := searchTargetAt(t, "ES", u, proxy.URL)
-	fake := newFakeAtlas(t, atlastest.Config{})
-	from := crashFrom
-	to := from.Add(12 * time.Hour)
-	srv := serveGenerated(fake, 6006, from, to, 200)
-	var failed int
-	var mu sync.Mutex
-	proxy.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/"+tg.state+"/_doc/") && failed < 2 {
-			failed++
-			return searchtest.Unavailable
-		}
-		return searchtest.Pass
-	})
-	e := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "1h").with(envPairs(tg.env)...)
-	r := aspaudit(t, e, "backfill", "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--report", "json")
-	mu.Lock()
-	n := failed
-	mu.Unlock()
-	if n == 0 {
-		t.Fatalf("no checkpoint read went through the proxy\n%s", r)
+	now := time.Now().UTC()
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+		args     []string
+	}{
+		{"backfill", crashFrom, crashFrom.Add(12 * time.Hour),
+			[]string{"backfill", "--from", crashFrom.Format(time.RFC3339), "--to", crashFrom.Add(12 * time.Hour).Format(time.RFC3339), "--report", "json"}},
+		{"run --once", now.Add(-3 * time.Hour), now.Add(time.Hour),
+			[]string{"run", "--once", "--report", "json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			proxy := searchtest.NewProxy(t, u)
+			tg := searchTargetAt(t, "ES", u, proxy.URL)
+			fake := newFakeAtlas(t, atlastest.Config{})
+			srv := serveGenerated(fake, 6006, tc.from, tc.to, 200)
+			var mu sync.Mutex
+			failed := 0
+			proxy.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
+				mu.Lock()
+				defer mu.Unlock()
+				if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/"+tg.state+"/_doc/") && failed < 2 {
+					failed++
+					return searchtest.Unavailable
+				}
+				return searchtest.Pass
+			})
+			e := fake.env(serviceAccountConfigVars).with(
+				"ASPAUDIT_PIPELINE__WINDOW", "1h",
+				"ASPAUDIT_PIPELINE__START", "2h",
+				"ASPAUDIT_PIPELINE__LAG", "1m",
+			).with(envPairs(tg.env)...)
+			r := aspaudit(t, e, tc.args...)
+			mu.Lock()
+			n := failed
+			mu.Unlock()
+			if n == 0 {
+				t.Fatalf("no checkpoint read went through the proxy\n%s", r)
+			}
+			mustExit(t, r, exitOK, tc.name+" whose first checkpoint reads get 503")
+			cov := coverageOf(t, tg.checkpoints(t))
+			idDiff(t, "after transient checkpoint read errors", srv.ids(covered(cov)), tg.stored(t))
+		})
 	}
-	mustExit(t, r, exitOK, "backfill whose first checkpoint reads get 503")
-	idDiff(t, "after transient checkpoint read errors", srv.ids(nil), tg.stored(t))
 }

@@ -7,7 +7,10 @@ package main
 //
 // The binary is built without the race detector unless ASPAUDIT_E2E_RACE=1
 // (the tests themselves still run under -race). Every e2e test is skipped
-// with -short.
+// with -short; those needing Elasticsearch or OpenSearch skip without
+// ASPAUDIT_TEST_ES_URL / ASPAUDIT_TEST_OS_URL (and fail under CI=true). The
+// crash test logs the seed of its kill moments; ASPAUDIT_E2E_KILL_SEED
+// replays one.
 
 import (
 	"bytes"

@@ -61,7 +61,7 @@ func (r *run) planBackfill(s pipeline.Series, rg pipeline.Range, force bool) []p
 	var cov pipeline.Coverage
 	if !force {
 		var err error
-		if cov, err = r.e.deps.Checkpoints.Coverage(r.stop, s); err != nil {
+		if cov, err = r.coverage(s); err != nil {
 			r.failed(s, rg, fmt.Errorf("reading coverage of %s: %w", s, err))
 			return nil
 		}

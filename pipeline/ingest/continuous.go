@@ -75,7 +75,7 @@ func (f *follower) follow(once bool) {
 // pass plans the series from its coverage and settles the planned windows.
 func (f *follower) pass() error {
 	r := f.r
-	cov, err := r.e.deps.Checkpoints.Coverage(r.stop, f.s)
+	cov, err := r.coverage(f.s)
 	if err != nil {
 		if r.stop.Err() == nil {
 			r.failed(f.s, pipeline.Range{}, err)

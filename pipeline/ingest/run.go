@@ -169,3 +169,18 @@ func compareStrings(a, b string) int {
 	}
 	return 0
 }
+
+// coverage reads the coverage of s, retrying transient failures (a state
+// index still starting, a cluster briefly unreachable) with the policy.
+func (r *run) coverage(s pipeline.Series) (pipeline.Coverage, error) {
+	var cov pipeline.Coverage
+	err := r.e.cfg.Retry.Do(r.stop, func(ctx context.Context) error {
+		var err error
+		cov, err = r.e.deps.Checkpoints.Coverage(ctx, s)
+		return err
+	}, func(attempt int, err error, wait time.Duration) {
+		r.e.obs.Retry(ErrorKind(err))
+		r.e.log.Warn("reading coverage failed, retrying", "series", s, "attempt", attempt, "wait", wait, "err", err)
+	})
+	return cov, err
+}

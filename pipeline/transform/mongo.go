@@ -8,55 +8,57 @@ import (
 // readMongo extracts the fields of a mongo-schema line.
 func (r *record) readMongo() error {
 	t := r.tp
-	top := t.objectMembers(t.root())
 	r.schema = "mongo"
-	haveTime := false
+	top := t.objectMembers(t.root())
 	for key, val, more := top.next(); more; key, val, more = top.next() {
-		m := member{key, val}
-		ok := true
-		switch string(plainKey(m.key)) {
-		case "atype":
-			if ok = m.val.kind == kindString; ok {
-				r.mongo.atype = m.val.b
-			}
-		case "ts":
-			t, err := t.parseTime(m.val)
-			if err != nil {
-				return fmt.Errorf("mongo line: ts %s: %w", excerpt(m.val), err)
-			}
-			r.time, haveTime = t, true
-		case "uuid":
-			r.mongo.uuid, ok = t.uuidText(r.mongo.uuid[:0], m.val)
-		case "local":
-			ok = t.readMongoEndpoint(&r.dst, m.val)
-		case "remote":
-			ok = t.readMongoEndpoint(&r.src, m.val)
-		case "intermediates":
-			ok = r.readIntermediates(m.val)
-		case "users":
-			r.mongo.users, ok = t.readNames(r.mongo.users, m.val, "user")
-		case "roles":
-			r.roles, ok = t.readNames(r.roles, m.val, "role")
-		case "param":
-			r.mongo.param = m.val
-		case "result":
-			r.mongo.result.v, r.mongo.result.ok = t.intValue(m.val)
-			ok = r.mongo.result.ok
-		default:
-			ok = false
+		taken, err := r.mongoMember(member{key, val})
+		if err != nil {
+			return err
 		}
-		if !ok {
-			r.addExtra(m)
+		if !taken {
+			r.addExtra(member{key, val})
 		}
 	}
 	if r.mongo.atype == nil {
 		return errors.New("mongo line: atype is not a string")
 	}
-	if !haveTime {
+	if r.time.IsZero() {
 		return errors.New("mongo line: no ts")
 	}
 	r.mongoSemantics()
 	return nil
+}
+
+// mongoMember reads one top-level member; taken is false when no field
+// took it (an unknown member, or a known one of an unusable shape).
+func (r *record) mongoMember(m member) (taken bool, err error) {
+	t := r.tp
+	switch string(plainKey(m.key)) {
+	case "atype":
+		return setString(&r.mongo.atype, m.val), nil
+	case "ts":
+		if r.time, err = t.parseTime(m.val); err != nil {
+			return false, fmt.Errorf("mongo line: ts %s: %w", excerpt(m.val), err)
+		}
+		return true, nil
+	case "uuid":
+		r.mongo.uuid, taken = t.uuidText(r.mongo.uuid[:0], m.val)
+	case "local":
+		taken = t.readMongoEndpoint(&r.dst, m.val)
+	case "remote":
+		taken = t.readMongoEndpoint(&r.src, m.val)
+	case "intermediates":
+		taken = r.readIntermediates(m.val)
+	case "users":
+		r.mongo.users, taken = t.readNames(r.mongo.users, m.val, "user")
+	case "roles":
+		r.roles, taken = t.readNames(r.roles, m.val, "role")
+	case "param":
+		r.mongo.param, taken = m.val, true
+	case "result":
+		taken = t.readOptInt(&r.mongo.result, m.val)
+	}
+	return taken, nil
 }
 
 // plainKey decodes a key only when it holds escapes.

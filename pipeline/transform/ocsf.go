@@ -9,70 +9,83 @@ import (
 // readOCSF extracts the fields of an OCSF-schema line.
 func (r *record) readOCSF() error {
 	t := r.tp
-	top := t.objectMembers(t.root())
 	r.schema = "ocsf"
-	o := &r.ocsf
-	haveTime := false
+	top := t.objectMembers(t.root())
 	for key, val, more := top.next(); more; key, val, more = top.next() {
-		m := member{key, val}
-		ok := true
-		switch string(plainKey(m.key)) {
-		case "class_uid":
-			ok = t.readOptInt(&o.classUID, m.val)
-		case "category_uid":
-			ok = t.readOptInt(&o.categoryUID, m.val)
-		case "activity_id":
-			ok = t.readOptInt(&o.activityID, m.val)
-		case "type_uid":
-			ok = t.readOptInt(&o.typeUID, m.val)
-		case "severity_id":
-			ok = t.readOptInt(&o.severityID, m.val)
-		case "status_id":
-			ok = t.readOptInt(&o.statusID, m.val)
-		case "time":
-			t, err := t.parseTime(m.val)
-			if err != nil {
-				return fmt.Errorf("ocsf line: time %s: %w", excerpt(m.val), err)
-			}
-			r.time, haveTime = t, true
-		case "metadata":
-			o.metadata = m.val
-		case "actor":
-			ok = r.readActor(m.val)
-		case "user":
-			ok = r.readOCSFUser(m.val)
-		case "src_endpoint":
-			ok = t.readOCSFEndpoint(&r.src, m.val)
-		case "dst_endpoint":
-			ok = t.readOCSFEndpoint(&r.dst, m.val)
-		case "api":
-			ok = r.readAPI(m.val)
-		case "unmapped":
-			o.unmapped = m.val
-			o.unmappedAtyp = t.stringMember(m.val, "atype")
-		case "auth_protocol":
-			ok = setString(&o.authProtocol, m.val)
-		case "message":
-			ok = setString(&r.message, m.val)
-		case "status_code":
-			ok = setScalarText(&o.statusCode, m.val)
-		case "status_detail":
-			ok = setString(&o.statusDetail, m.val)
-		default:
-			ok = false
+		taken, err := r.ocsfMember(member{key, val})
+		if err != nil {
+			return err
 		}
-		if !ok {
-			r.addExtra(m)
+		if !taken {
+			r.addExtra(member{key, val})
 		}
 	}
-	if !o.classUID.ok {
+	if !r.ocsf.classUID.ok {
 		return errors.New("ocsf line: class_uid is not an integer")
 	}
-	if !haveTime {
+	if r.time.IsZero() {
 		return errors.New("ocsf line: no time")
 	}
 	r.ocsfSemantics()
 	return nil
+}
+
+// ocsfMember reads one top-level member; taken is false when no field took
+// it (an unknown member, or a known one of an unusable shape).
+func (r *record) ocsfMember(m member) (taken bool, err error) {
+	t, o := r.tp, &r.ocsf
+	switch string(plainKey(m.key)) {
+	case "class_uid":
+		return t.readOptInt(&o.classUID, m.val), nil
+	case "category_uid":
+		return t.readOptInt(&o.categoryUID, m.val), nil
+	case "activity_id":
+		return t.readOptInt(&o.activityID, m.val), nil
+	case "type_uid":
+		return t.readOptInt(&o.typeUID, m.val), nil
+	case "severity_id":
+		return t.readOptInt(&o.severityID, m.val), nil
+	case "status_id":
+		return t.readOptInt(&o.statusID, m.val), nil
+	case "time":
+		if r.time, err = t.parseTime(m.val); err != nil {
+			return false, fmt.Errorf("ocsf line: time %s: %w", excerpt(m.val), err)
+		}
+		return true, nil
+	case "metadata":
+		o.metadata = m.val
+		return true, nil
+	case "unmapped":
+		o.unmapped, o.unmappedAtyp = m.val, t.stringMember(m.val, "atype")
+		return true, nil
+	}
+	return r.ocsfObjectMember(m), nil
+}
+
+// ocsfObjectMember reads the members that hold names, endpoints and texts.
+func (r *record) ocsfObjectMember(m member) bool {
+	o := &r.ocsf
+	switch string(plainKey(m.key)) {
+	case "actor":
+		return r.readActor(m.val)
+	case "user":
+		return r.readOCSFUser(m.val)
+	case "src_endpoint":
+		return r.tp.readOCSFEndpoint(&r.src, m.val)
+	case "dst_endpoint":
+		return r.tp.readOCSFEndpoint(&r.dst, m.val)
+	case "api":
+		return r.readAPI(m.val)
+	case "auth_protocol":
+		return setString(&o.authProtocol, m.val)
+	case "message":
+		return setString(&r.message, m.val)
+	case "status_code":
+		return setScalarText(&o.statusCode, m.val)
+	case "status_detail":
+		return setString(&o.statusDetail, m.val)
+	}
+	return false
 }
 
 func (t *tape) readOptInt(dst *optInt, v raw) bool {

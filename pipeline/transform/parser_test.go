@@ -3,6 +3,7 @@ package transform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -172,5 +173,30 @@ func TestConfig(t *testing.T) {
 	}
 	if err := NewDefaultConfig().Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestDocumentsDoNotShareBytes(t *testing.T) {
+	p := New(NewDefaultConfig())
+	a, _ := p.Parse([]byte(sampleLine), goldenWindow)
+	b, _ := p.Parse([]byte(sampleLine), goldenWindow)
+	bCopy := bytes.Clone(b.Doc)
+	if cap(a.Doc) != len(a.Doc) {
+		t.Fatalf("document has spare capacity %d: appending to it could reach another's bytes", cap(a.Doc)-len(a.Doc))
+	}
+	grown := append(a.Doc, "trailing junk"...)
+	grown[0] = 'X'
+	if !bytes.Equal(b.Doc, bCopy) {
+		t.Fatal("writing to one document changed another")
+	}
+}
+
+func TestBlankLine(t *testing.T) {
+	p := New(NewDefaultConfig())
+	for _, l := range []string{"", " ", "\t \r\n", "\n"} {
+		ev, err := p.Parse([]byte(l), goldenWindow)
+		if !errors.Is(err, ErrBlankLine) || !ev.Failed || !ev.Time.Equal(goldenWindow.Start) {
+			t.Errorf("Parse(%q): err=%v failed=%v time=%v", l, err, ev.Failed, ev.Time)
+		}
 	}
 }

@@ -2,23 +2,9 @@ package transform
 
 import "bytes"
 
-// processorKeys name a stream processor in param, api.request or unmapped.
-var processorKeys = map[string]bool{
-	"processorName": true, "streamProcessorName": true, "streamProcessor": true,
-	"spName": true, "processor": true,
-}
-
-// namesAProcessor reports whether a member called k holds a processor
-// name: one of processorKeys, "name" for processor actions, or a command
-// name such as startStreamProcessor (a command document names its target
-// as the value of its first key: {startStreamProcessor: "orders"}).
-func namesAProcessor(k []byte, byName bool) bool {
-	return processorKeys[string(k)] || byName && string(k) == "name" ||
-		bytes.HasSuffix(k, []byte("StreamProcessor"))
-}
-
-// nestedRequestKeys hold the arguments of a request one level down.
-var nestedRequestKeys = map[string]bool{"data": true, "args": true}
+// isNestedRequest reports whether a member called k holds the arguments
+// of a request one level down.
+func isNestedRequest(k []byte) bool { return string(k) == "data" || string(k) == "args" }
 
 // lineProcessor returns the still-escaped name of the stream processor the
 // line names, or nil.
@@ -49,7 +35,7 @@ func (t *tape) findProcessor(obj raw, byName bool, depth int) []byte {
 		switch {
 		case val.kind == kindString && len(val.b) > 0 && namesAProcessor(k, byName):
 			return val.b
-		case val.kind == kindObject && depth > 0 && n < len(nested) && nestedRequestKeys[string(k)]:
+		case val.kind == kindObject && depth > 0 && n < len(nested) && isNestedRequest(k):
 			nested[n] = val
 			n++
 		}
@@ -60,4 +46,19 @@ func (t *tape) findProcessor(obj raw, byName bool, depth int) []byte {
 		}
 	}
 	return nil
+}
+
+// namesAProcessor reports whether a member called k holds a processor
+// name: processorName, streamProcessorName, streamProcessor, spName,
+// processor, "name" for processor actions, or a command name such as
+// startStreamProcessor (a command document names its target as the value
+// of its first key: {startStreamProcessor: "orders"}).
+func namesAProcessor(k []byte, byName bool) bool {
+	switch string(k) {
+	case "processorName", "streamProcessorName", "streamProcessor", "spName", "processor":
+		return true
+	case "name":
+		return byName
+	}
+	return bytes.HasSuffix(k, []byte("StreamProcessor"))
 }

@@ -73,7 +73,7 @@ type record struct {
 	ocsf    ocsfFields
 	related []qname
 	// extra holds top-level members no field took, in line order.
-	extra     []member
+	extra []member
 	// codeBuf and actionBuf hold derived texts; they are pooled storage
 	// rather than arrays in the record so that the record, which points
 	// into them, can stay on the stack.

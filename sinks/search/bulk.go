@@ -43,6 +43,12 @@ func (s *Sink) attempt(ctx context.Context, items []*item) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case s.inflight <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.inflight }()
 	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath}.Do(ctx, s.client)
 	if err != nil {
 		return nil, fmt.Errorf("sending bulk request: %w", err)

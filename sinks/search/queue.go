@@ -42,9 +42,10 @@ func newQueue(maxItems, maxBytes, maxFull int, linger time.Duration) *queue {
 	return q
 }
 
-// add puts items into requests, blocking while maxFull requests already
-// wait for a sender. It returns ctx's error if ctx ends while blocked (some
-// items may have been queued) and errClosed after close.
+// add puts items into requests, blocking before it starts a new request
+// while maxFull full ones already wait for a sender. It returns ctx's error
+// if ctx ends while blocked (some items may have been queued) and
+// errClosed after close.
 func (q *queue) add(ctx context.Context, items []*item) error {
 	stop := context.AfterFunc(ctx, q.wake)
 	defer stop()
@@ -56,40 +57,48 @@ func (q *queue) add(ctx context.Context, items []*item) error {
 	q.submitting++
 	defer func() { q.submitting--; q.cond.Broadcast() }()
 	for _, it := range items {
-		if p := q.pending; p != nil && p.bytes+len(it.line) > q.maxBytes {
-			if err := q.seal(ctx); err != nil {
-				return err
-			}
-		}
-		if q.pending == nil {
-			q.pending = &request{first: time.Now()}
+		if err := q.makeRoom(ctx, len(it.line)); err != nil {
+			return err
 		}
 		q.pending.items = append(q.pending.items, it)
 		q.pending.bytes += len(it.line)
 		if len(q.pending.items) >= q.maxItems || q.pending.bytes >= q.maxBytes {
-			if err := q.seal(ctx); err != nil {
-				return err
-			}
+			q.seal()
 		}
 	}
 	return nil
 }
 
-// seal moves the pending request to the full ones, first waiting for room.
-func (q *queue) seal(ctx context.Context) error {
-	for len(q.full) >= q.maxFull {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if q.closing {
+// makeRoom makes sure a pending request can take n more bytes: it seals
+// the pending request if they would overflow it, and starts a new one,
+// first waiting while maxFull requests wait for a sender. Other Write
+// calls may add items while it waits.
+func (q *queue) makeRoom(ctx context.Context, n int) error {
+	for {
+		p := q.pending
+		switch {
+		case p != nil && len(p.items) > 0 && p.bytes+n > q.maxBytes:
+			q.seal()
+		case p != nil:
+			return nil
+		case len(q.full) < q.maxFull:
+			q.pending = &request{first: time.Now()}
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case q.closing:
 			return errClosed
+		default:
+			q.cond.Wait()
 		}
-		q.cond.Wait()
 	}
+}
+
+// seal moves the pending request to the full ones, for the senders.
+func (q *queue) seal() {
 	q.full = append(q.full, q.pending)
 	q.pending = nil
 	q.cond.Broadcast()
-	return nil
 }
 
 // take blocks until a request is ready to send and returns it, or returns

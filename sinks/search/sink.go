@@ -23,6 +23,10 @@ type Sink struct {
 	ctx     context.Context // ends when Close gives up waiting
 	cancel  context.CancelFunc
 	senders sync.WaitGroup
+	// inflight bounds the bulk requests on the wire to cfg.Concurrency.
+	// There are twice as many senders, so that some build and compress
+	// the next bodies while others wait for the cluster's answers.
+	inflight chan struct{}
 
 	prep prepared
 
@@ -33,7 +37,7 @@ type Sink struct {
 var _ pipeline.Sink = (*Sink)(nil)
 
 // New builds a sink from cfg, whose secrets must already be resolved
-// (Config.ResolveSecrets). It starts cfg.Concurrency senders but does not
+// (Config.ResolveSecrets). It starts 2 x cfg.Concurrency senders but does not
 // contact the cluster: the first Write detects the product and, unless
 // templates install is off, installs the index template. log may be nil.
 // Close the sink to stop the senders.
@@ -50,16 +54,17 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Sink{
-		cfg:    cfg,
-		client: client,
-		log:    log,
-		queue:  newQueue(cfg.BatchSize, cfg.BatchBytes, cfg.Concurrency, cfg.FlushInterval),
-		ctx:    ctx,
-		cancel: cancel,
-		prep:   newPrepared(),
+		cfg:      cfg,
+		client:   client,
+		log:      log,
+		queue:    newQueue(cfg.BatchSize, cfg.BatchBytes, cfg.Concurrency, cfg.FlushInterval),
+		ctx:      ctx,
+		cancel:   cancel,
+		prep:     newPrepared(),
+		inflight: make(chan struct{}, cfg.Concurrency),
 	}
-	s.senders.Add(cfg.Concurrency)
-	for range cfg.Concurrency {
+	s.senders.Add(2 * cfg.Concurrency)
+	for range 2 * cfg.Concurrency {
 		go s.send()
 	}
 	return s, nil

@@ -274,3 +274,36 @@ func TestEmptyBatch(t *testing.T) {
 		t.Fatalf("empty write = %+v", res)
 	}
 }
+
+// TestConcurrentWritesUnderBackpressure has many writers contend for a
+// small queue: every event is stored once and no request exceeds the
+// bounds.
+func TestConcurrentWritesUnderBackpressure(t *testing.T) {
+	f := newFakeCluster(t)
+	f.whole = func(int, int) int { time.Sleep(time.Millisecond); return 0 }
+	s := newSink(t, f.srv.URL, func(c *search.Config) {
+		c.Concurrency = 1
+		c.BatchSize = 3
+		c.BatchBytes = 1024
+	})
+	const writers, each = 16, 50
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			evs := events(fmt.Sprintf("bp%d", i), each)
+			if res := write(t, s, evs); res.Stored != each {
+				t.Errorf("writer %d: %+v, want %d stored", i, res, each)
+			}
+		})
+	}
+	wg.Wait()
+	if f.count() != writers*each {
+		t.Fatalf("cluster holds %d, want %d", f.count(), writers*each)
+	}
+	_, _, sizes := f.stats()
+	for _, n := range sizes {
+		if n > 3 {
+			t.Fatalf("a request held %d events, batch_size is 3", n)
+		}
+	}
+}

@@ -109,6 +109,9 @@ func httpTransport(cfg Config, log *slog.Logger) (*http.Transport, error) {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
+		// Answers are small (the bulk sink filters them with filter_path):
+		// asking for gzip would only cost the cluster CPU.
+		DisableCompression: true,
 	}, nil
 }
 
