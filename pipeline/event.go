@@ -11,7 +11,9 @@ type Event struct {
 	// Time is the event's own time in UTC. It chooses the index, so an
 	// event always lands in the same index whenever it is written.
 	Time time.Time
-	// Doc is the JSON document (ECS field names), without the id.
+	// Doc is the JSON document (ECS field names), without the id. Docs of
+	// one parser may share a backing block: treat Doc as read-only (its
+	// capacity equals its length, so appending copies).
 	Doc []byte
 	// Failed marks a line that could not be parsed; Doc then holds the raw
 	// line with event.kind "pipeline_error" and error.message.

@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
@@ -140,8 +140,10 @@ func (s *Sink) body(items []*item) (io.Reader, http.Header, error) {
 }
 
 // gzipWriters reuses compressors: each holds several hundred KB of state.
-// BestSpeed: bulk JSON compresses well even so, and CPU is the sink's
-// scarce resource next to the cluster.
+// klauspost/compress (already in the build through the Prometheus client)
+// compresses at BestSpeed about twice as fast as the standard library for
+// a similar ratio: bulk JSON shrinks well even so, and the sink's CPU is
+// taken from the cluster when both share a machine.
 var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level never fails
 	return zw

@@ -29,7 +29,9 @@ type Config struct {
 	// events from other concurrent Write calls before it is sent. Zero
 	// sends it as soon as no Write call is adding to it.
 	FlushInterval time.Duration `koanf:"flush_interval"`
-	// Concurrency bounds the bulk requests in flight.
+	// Concurrency bounds the bulk requests in flight. The sink holds up
+	// to about 3 x concurrency requests of batch_bytes in memory: those in
+	// flight, those being compressed, and those waiting, full.
 	Concurrency int `koanf:"concurrency"`
 	// Retry paces the retries of a request or of the items the cluster
 	// asked to retry (429, 5xx), and bounds how long they go on.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
@@ -30,6 +31,7 @@ type Sink struct {
 
 	prep prepared
 
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -86,6 +88,9 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 	if err := ctx.Err(); err != nil {
 		return pipeline.WriteResult{}, fmt.Errorf("writing events: %w", err)
 	}
+	if s.closed.Load() {
+		return pipeline.WriteResult{}, errClosed
+	}
 	if err := s.prepare(ctx); err != nil {
 		return pipeline.WriteResult{}, err
 	}
@@ -137,6 +142,7 @@ func (s *Sink) send() {
 // releases the connection. Calling it twice is safe.
 func (s *Sink) Close(ctx context.Context) error {
 	s.closeOnce.Do(func() {
+		s.closed.Store(true)
 		s.queue.close()
 		done := make(chan struct{})
 		go func() { s.senders.Wait(); close(done) }()

@@ -3,6 +3,8 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -254,6 +256,13 @@ func TestWriteReturnsWhenContextEnds(t *testing.T) {
 
 func TestCloseTwiceAndWriteAfterClose(t *testing.T) {
 	f := newFakeCluster(t)
+	unused := newSink(t, f.srv.URL)
+	if err := unused.Close(context.Background()); err != nil {
+		t.Fatalf("Close of an unused sink: %v", err)
+	}
+	if _, err := unused.Write(context.Background(), events("u", 1)); err == nil {
+		t.Fatal("Write after Close succeeded")
+	}
 	s := newSink(t, f.srv.URL)
 	write(t, s, events("x", 3))
 	if err := s.Close(context.Background()); err != nil {
@@ -304,6 +313,47 @@ func TestConcurrentWritesUnderBackpressure(t *testing.T) {
 	for _, n := range sizes {
 		if n > 3 {
 			t.Fatalf("a request held %d events, batch_size is 3", n)
+		}
+	}
+}
+
+// TestCloseGivesUpWhenItsContextEnds closes a sink whose cluster keeps
+// failing: Close returns once its context ends, with an error, and the
+// pending Write reports the outcome unknown.
+func TestCloseGivesUpWhenItsContextEnds(t *testing.T) {
+	f := newFakeCluster(t)
+	f.whole = func(int, int) int { return 503 }
+	s := newSink(t, f.srv.URL, func(c *search.Config) { c.Retry.Initial = 50 * time.Millisecond; c.Retry.Max = 50 * time.Millisecond })
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Write(context.Background(), events("z", 3))
+		errc <- err
+	}()
+	for {
+		if req, _, _ := f.stats(); req > 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := s.Close(ctx); err == nil {
+		t.Fatal("Close returned nil while a request could not be delivered")
+	}
+	if err := <-errc; err == nil {
+		t.Fatal("Write returned nil for events that were never stored")
+	}
+}
+
+// TestFailsOverToAnotherURL lists a node that refuses connections first.
+func TestFailsOverToAnotherURL(t *testing.T) {
+	f := newFakeCluster(t)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close() // its port now refuses connections
+	s := newSink(t, dead.URL, func(c *search.Config) { c.Conn.URLs = []string{dead.URL, f.srv.URL} })
+	for i := range 3 {
+		if res := write(t, s, events(fmt.Sprintf("f%d", i), 10)); res.Stored != 10 {
+			t.Fatalf("write %d: %+v, want 10 stored", i, res)
 		}
 	}
 }

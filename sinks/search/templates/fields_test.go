@@ -32,9 +32,16 @@ func parseFieldsDoc(t *testing.T) map[string]kind {
 		t.Fatalf("reading the transform's field list: %v", err)
 	}
 	out := map[string]kind{}
+	inFieldTable := false
 	for line := range strings.SplitSeq(string(b), "\n") {
 		cells := strings.Split(line, "|")
-		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+		if len(cells) >= 4 && strings.TrimSpace(cells[1]) != "" && !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") &&
+			!strings.HasPrefix(strings.TrimSpace(cells[1]), "-") {
+			// A table header: only "| field | type | value |" tables list fields.
+			inFieldTable = strings.TrimSpace(cells[1]) == "field" && strings.TrimSpace(cells[2]) == "type"
+			continue
+		}
+		if !inFieldTable || len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
 			continue
 		}
 		names := backticked.FindAllStringSubmatch(cells[1], -1)
