@@ -34,7 +34,8 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
 		return exitUsage
 	}
-	cfg, log, ok := c.load(io, environ, nil, true)
+	prog := newProgress(io.err, "backfill")
+	cfg, log, ok := c.load(io, environ, nil, true, prog)
 	if !ok {
 		return exitUsage
 	}
@@ -50,7 +51,6 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 	defer job.close(ctx)
 	client, out := job.client, job.out
 	series, discErrs := discover(ctx, client, cfg, log)
-	prog := newProgress(io.err, "backfill")
 	eng, err := newEngine(cfg, client, out, log, nil, prog.update)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)

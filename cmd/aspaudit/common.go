@@ -8,6 +8,8 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 )
 
+type stdioWriter = interface{ Write([]byte) (int, error) }
+
 // commonFlags are the flags every working command takes.
 type commonFlags struct {
 	config   string
@@ -25,7 +27,10 @@ func (c *commonFlags) register(fs *flag.FlagSet, withReport bool) {
 
 // load reads the configuration and builds the logger. It prints every
 // problem and returns ok=false when the command must exit with exitUsage.
-func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any, needAtlas bool) (configs.Config, *slog.Logger, bool) {
+//
+// With a progress display, log lines go through it so that they appear
+// above its status line.
+func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any, needAtlas bool, prog ...*progress) (configs.Config, *slog.Logger, bool) {
 	if c.report != "" && c.report != "json" {
 		fmt.Fprintf(io.err, "aspaudit: --report: %q is not a known format (json)\n", c.report)
 		return configs.Config{}, nil, false
@@ -41,7 +46,11 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false
 	}
-	log, err := newLogger(io.err, cfg.Log.Level, cfg.Log.Format)
+	var logw stdioWriter = io.err
+	if len(prog) > 0 && prog[0].on {
+		logw = prog[0]
+	}
+	log, err := newLogger(logw, isTerminal(io.err), cfg.Log.Level, cfg.Log.Format)
 	if err != nil {
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false

@@ -25,7 +25,8 @@ func runImport(ctx context.Context, io stdio, environ, args []string) int {
 		fmt.Fprintln(io.err, "aspaudit import: no archive given: name one or more .gz files or directories")
 		return exitUsage
 	}
-	cfg, log, ok := c.load(io, environ, nil, false)
+	prog := newProgress(io.err, "import")
+	cfg, log, ok := c.load(io, environ, nil, false, prog)
 	if !ok {
 		return exitUsage
 	}
@@ -45,7 +46,6 @@ func runImport(ctx context.Context, io stdio, environ, args []string) int {
 		return exitIncomplete
 	}
 	src := files.NewSource(archives)
-	prog := newProgress(io.err, "import")
 	eng, err := newEngine(cfg, src, out, log, nil, prog.update)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit import: %v\n", err)

@@ -9,8 +9,9 @@ import (
 )
 
 // newLogger writes text to a terminal and JSON otherwise (containers,
-// files, log shippers), at the configured level.
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+// files, log shippers), at the configured level. term says whether w ends
+// on a terminal.
+func newLogger(w io.Writer, term bool, level, format string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log.level: %q is not one of debug, info, warn, error", level)
@@ -22,7 +23,7 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	case "", "auto":
-		if isTerminal(w) {
+		if term {
 			return slog.New(slog.NewTextHandler(w, opts)), nil
 		}
 		return slog.New(slog.NewJSONHandler(w, opts)), nil

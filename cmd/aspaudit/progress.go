@@ -11,13 +11,30 @@ import (
 
 // progress redraws one status line on a terminal: windows done/total,
 // events, rate and ETA. Off a terminal it prints nothing (logs suffice).
+// Log lines written through it (Write) appear above the status line
+// instead of running into it.
 type progress struct {
 	w       io.Writer
 	label   string
 	on      bool
 	mu      sync.Mutex
 	last    time.Time
+	line    string // the status line currently shown, "" when none
 	printed bool
+}
+
+// Write prints a log line above the status line. Safe for concurrent use.
+func (p *progress) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.line != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	n, err := p.w.Write(b)
+	if p.line != "" {
+		fmt.Fprint(p.w, p.line)
+	}
+	return n, err
 }
 
 func newProgress(w io.Writer, label string) *progress {
@@ -37,7 +54,8 @@ func (p *progress) update(s ingest.Progress) {
 	}
 	p.last = time.Now()
 	p.printed = true
-	fmt.Fprintf(p.w, "\r\033[K%s", progressLine(p.label, s))
+	p.line = progressLine(p.label, s)
+	fmt.Fprintf(p.w, "\r\033[K%s", p.line)
 }
 
 // done ends the status line so the summary starts on a fresh one.
@@ -50,6 +68,7 @@ func (p *progress) done() {
 	if p.printed {
 		fmt.Fprintln(p.w)
 	}
+	p.line = ""
 }
 
 // progressLine formats one snapshot.
