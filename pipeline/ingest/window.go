@@ -29,7 +29,7 @@ func (e *Engine) window(ctx context.Context, w pipeline.Window, onBatch func(eve
 	defer cancel(nil)
 	rc, err := e.deps.Source.Fetch(ctx, w)
 	if err != nil {
-		return Stats{}, fmt.Errorf("fetching: %w", err) // the source names the window; logs carry it too
+		return Stats{}, fmt.Errorf("fetching %s: %w", w, err)
 	}
 	defer rc.Close()
 
