@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
@@ -33,39 +31,49 @@ type bulkAnswer struct {
 
 var filterPath = []string{"errors", "items.*.status", "items.*.error"}
 
-// attempt sends items in one bulk request and settles each item the
-// cluster answered for. It returns the items to retry (429, 5xx), or an
-// error when the request as a whole failed: errTooLarge, or an error
-// classified by conn.Check (a throttle, retryable, or permanent), or a
-// transport error (retryable).
-func (s *Sink) attempt(ctx context.Context, items []*item) ([]*item, error) {
-	body, header, err := s.body(items)
+// attempt sends items in one bulk request, leaving out those of Write
+// calls that returned already, and settles each item the cluster answered
+// for. It returns the items it sent and, of those, the ones to retry (429,
+// 5xx); or an error when the request as a whole failed: errTooLarge, an
+// error classified by conn.Check (a throttle, retryable, or permanent), or
+// a transport error (retryable).
+func (s *Sink) attempt(ctx context.Context, items []*item) (sent, again []*item, err error) {
+	body, header, sent, err := s.body(items)
 	if err != nil {
-		return nil, err
+		return items, nil, err
+	}
+	if len(sent) == 0 {
+		return nil, nil, nil
 	}
 	select {
 	case s.inflight <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return sent, nil, ctx.Err()
 	}
 	defer func() { <-s.inflight }()
 	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath}.Do(ctx, s.client)
 	if err != nil {
-		return nil, fmt.Errorf("sending bulk request: %w", err)
+		return sent, nil, fmt.Errorf("sending bulk request: %w", err)
 	}
 	defer func() { _, _ = io.Copy(io.Discard, res.Body); _ = res.Body.Close() }()
 	if res.StatusCode == http.StatusRequestEntityTooLarge {
-		return nil, errTooLarge
+		return sent, nil, errTooLarge
 	}
 	if err := conn.Check(res); err != nil {
-		return nil, fmt.Errorf("bulk request: %w", err)
+		return sent, nil, fmt.Errorf("bulk request: %w", err)
 	}
-	raw, err := io.ReadAll(res.Body)
+	again, err = s.readAnswer(res.Body, sent)
+	return sent, again, err
+}
+
+// readAnswer settles the items of a 2xx answer and returns those to retry.
+func (s *Sink) readAnswer(body io.Reader, sent []*item) ([]*item, error) {
+	raw, err := io.ReadAll(body)
 	if err != nil {
 		return nil, fmt.Errorf("reading bulk answer: %w", err)
 	}
-	if allCreated(raw, len(items)) {
-		for _, it := range items {
+	if allCreated(raw, len(sent)) {
+		for _, it := range sent {
 			it.w.settle(it.idx, outcome{kind: stored, status: http.StatusCreated})
 		}
 		return nil, nil
@@ -74,10 +82,10 @@ func (s *Sink) attempt(ctx context.Context, items []*item) ([]*item, error) {
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		return nil, fmt.Errorf("reading bulk answer: %w", err)
 	}
-	if len(ans.Items) != len(items) {
-		return nil, fmt.Errorf("bulk answer lists %d items for %d sent", len(ans.Items), len(items))
+	if len(ans.Items) != len(sent) {
+		return nil, fmt.Errorf("bulk answer lists %d items for %d sent", len(ans.Items), len(sent))
 	}
-	return s.settleItems(items, &ans), nil
+	return s.settleItems(sent, &ans), nil
 }
 
 // allCreated recognises the common answer without decoding it: no errors
@@ -105,46 +113,3 @@ func (s *Sink) settleItems(items []*item, ans *bulkAnswer) []*item {
 	}
 	return again
 }
-
-// body concatenates the items' lines into a request body, gzipped when
-// compress is on. Bodies are not pooled: the HTTP transport may still
-// read a body after the answer came.
-func (s *Sink) body(items []*item) (io.Reader, http.Header, error) {
-	n := 0
-	for _, it := range items {
-		n += len(it.line)
-	}
-	header := http.Header{"Content-Type": {"application/x-ndjson"}}
-	if !s.cfg.Compress {
-		buf := make([]byte, 0, n)
-		for _, it := range items {
-			buf = append(buf, it.line...)
-		}
-		return bytes.NewReader(buf), header, nil
-	}
-	var buf bytes.Buffer
-	buf.Grow(n/8 + 512)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
-	zw.Reset(&buf)
-	for _, it := range items {
-		if _, err := zw.Write(it.line); err != nil {
-			return nil, nil, fmt.Errorf("compressing bulk body: %w", err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, nil, fmt.Errorf("compressing bulk body: %w", err)
-	}
-	header.Set("Content-Encoding", "gzip")
-	return bytes.NewReader(buf.Bytes()), header, nil
-}
-
-// gzipWriters reuses compressors: each holds several hundred KB of state.
-// klauspost/compress (already in the build through the Prometheus client)
-// compresses at BestSpeed about twice as fast as the standard library for
-// a similar ratio: bulk JSON shrinks well even so, and the sink's CPU is
-// taken from the cluster when both share a machine.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level never fails
-	return zw
-}}

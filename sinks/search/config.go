@@ -29,9 +29,10 @@ type Config struct {
 	// events from other concurrent Write calls before it is sent. Zero
 	// sends it as soon as no Write call is adding to it.
 	FlushInterval time.Duration `koanf:"flush_interval"`
-	// Concurrency bounds the bulk requests in flight. The sink holds up
-	// to about 3 x concurrency requests of batch_bytes in memory: those in
-	// flight, those being compressed, and those waiting, full.
+	// Concurrency bounds the bulk requests in flight. Besides the batches
+	// of the Write calls in progress (read in place, not copied), the sink
+	// holds up to 2 x concurrency request bodies (compressed when compress
+	// is on) in memory.
 	Concurrency int `koanf:"concurrency"`
 	// Retry paces the retries of a request or of the items the cluster
 	// asked to retry (429, 5xx), and bounds how long they go on.

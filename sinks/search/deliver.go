@@ -21,14 +21,11 @@ func (s *Sink) deliver(ctx context.Context, items []*item) {
 	pending := items
 	whole := false // whether the last failure was the whole request's
 	op := func(ctx context.Context) error {
-		pending = live(pending)
-		if len(pending) == 0 {
-			return nil
-		}
-		again, err := s.attempt(ctx, pending)
+		sent, again, err := s.attempt(ctx, pending)
+		pending = sent // the items of abandoned writes are dropped
 		switch {
 		case errors.Is(err, errTooLarge):
-			s.split(ctx, pending)
+			s.split(ctx, sent)
 			pending = nil
 			return nil
 		case err != nil:
@@ -58,7 +55,7 @@ func (s *Sink) split(ctx context.Context, items []*item) {
 	if len(items) == 1 {
 		it := items[0]
 		it.w.settle(it.idx, outcome{kind: rejected, status: http.StatusRequestEntityTooLarge,
-			reason: fmt.Sprintf("request_entity_too_large: the event alone (%d bytes) exceeds the cluster's http.max_content_length", len(it.line))})
+			reason: fmt.Sprintf("request_entity_too_large: the event alone (%d bytes) exceeds the cluster's http.max_content_length", it.size())})
 		return
 	}
 	s.log.Warn("the cluster refused a bulk request as too large (413); splitting it in two: lower batch_bytes",
@@ -88,26 +85,10 @@ func (s *Sink) noteRetry(items []*item, whole bool, attempt int, err error, wait
 	s.log.Debug("retrying bulk items the cluster asked to retry", "events", len(items), "attempt", attempt, "wait", wait)
 }
 
-// live drops the items of Write calls that returned already.
-func live(items []*item) []*item {
-	for i, it := range items {
-		if it.w.abandoned.Load() {
-			out := append([]*item(nil), items[:i]...)
-			for _, it := range items[i+1:] {
-				if !it.w.abandoned.Load() {
-					out = append(out, it)
-				}
-			}
-			return out
-		}
-	}
-	return items
-}
-
 func totalBytes(items []*item) int {
 	n := 0
 	for _, it := range items {
-		n += len(it.line)
+		n += it.size()
 	}
 	return n
 }

@@ -36,7 +36,9 @@
 // waits). While all concurrency senders are busy, requests fill up instead
 // of queueing small ones, so many small concurrent Writes (continuous
 // mode) cost few requests. Each Write returns as soon as its own events
-// are settled. At most concurrency requests are in flight and as many
-// wait, full; beyond that Write blocks, so backpressure reaches the
-// caller.
+// are settled. At most concurrency requests are on the wire, as many more
+// are being compressed and as many wait, full; beyond that Write blocks,
+// so backpressure reaches the caller. Documents are not copied: they are
+// read in place while their Write call waits, and never after it returned
+// (a Write giving up first waits for any body being built from them).
 package search

@@ -9,19 +9,23 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 )
 
-// item is one event encoded as its two bulk lines, on its way to the
-// cluster.
+// item is one event on its way to the cluster. Its document is not copied:
+// doc is the caller's bytes, read only while the event's Write call waits
+// (see write.use), or a compacted copy.
 type item struct {
 	w    *write // the Write call it belongs to
 	idx  int    // its index in that call's batch
-	line []byte // {"create":{...}}\n{document}\n
+	head []byte // the action line: {"create":{"_index":...,"_id":...}}\n
+	doc  []byte // the document, on one line, without the newline
 }
 
-// encode builds ev's bulk lines: a create action with the event's id in
-// the index of its time, then the document on one line. It returns an
-// error, the reason to reject the event, when the event cannot be sent as
-// is: no id, or a document that is not a JSON object.
-func encode(ev pipeline.Event, index string) ([]byte, error) {
+// size is the item's share of a request body.
+func (it *item) size() int { return len(it.head) + len(it.doc) + 1 }
+
+// document returns ev's document ready for a bulk body, or the reason to
+// reject the event when it cannot be sent as is: no id, or a document that
+// is not a JSON object.
+func document(ev pipeline.Event) ([]byte, error) {
 	if ev.ID == "" {
 		return nil, errors.New("event has no id")
 	}
@@ -40,14 +44,16 @@ func encode(ev pipeline.Event, index string) ([]byte, error) {
 		}
 		doc = c.Bytes()
 	}
-	line := make([]byte, 0, len(doc)+len(index)+len(ev.ID)+40)
-	line = append(line, `{"create":{"_index":"`...)
-	line = append(line, index...) // a validated prefix and digits: nothing to escape
-	line = append(line, `","_id":`...)
-	line = appendJSONString(line, ev.ID)
-	line = append(line, "}}\n"...)
-	line = append(line, doc...)
-	return append(line, '\n'), nil
+	return doc, nil
+}
+
+// appendAction appends the create action for id in index, with its newline.
+func appendAction(b []byte, index, id string) []byte {
+	b = append(b, `{"create":{"_index":"`...)
+	b = append(b, index...) // a validated prefix and digits: nothing to escape
+	b = append(b, `","_id":`...)
+	b = appendJSONString(b, id)
+	return append(b, "}}\n"...)
 }
 
 // appendJSONString appends s as a JSON string.

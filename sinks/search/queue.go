@@ -57,11 +57,11 @@ func (q *queue) add(ctx context.Context, items []*item) error {
 	q.submitting++
 	defer func() { q.submitting--; q.cond.Broadcast() }()
 	for _, it := range items {
-		if err := q.makeRoom(ctx, len(it.line)); err != nil {
+		if err := q.makeRoom(ctx, it.size()); err != nil {
 			return err
 		}
 		q.pending.items = append(q.pending.items, it)
-		q.pending.bytes += len(it.line)
+		q.pending.bytes += it.size()
 		if len(q.pending.items) >= q.maxItems || q.pending.bytes >= q.maxBytes {
 			q.seal()
 		}

@@ -82,8 +82,9 @@ func (s *Sink) Client() *conn.Client { return s.client }
 // cluster asks to retry are retried inside Write with the retry policy.
 // A non-nil error means the outcome of some events is unknown (ctx ended,
 // retry budget spent, cluster unreachable, Close): retry the whole batch;
-// ids make that safe. Write blocks while the configured number of requests
-// are in flight and as many wait. It does not retain batch after returning.
+// ids make that safe. Write blocks while the queue of full requests is
+// full (backpressure). It reads the documents in place while it runs, so
+// they must not change until it returns, and never after it returned.
 func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.WriteResult, error) {
 	if err := ctx.Err(); err != nil {
 		return pipeline.WriteResult{}, fmt.Errorf("writing events: %w", err)
@@ -97,30 +98,42 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 	w := newWrite(len(batch))
 	items := s.encode(w, batch)
 	if err := s.queue.add(ctx, items); err != nil {
-		w.abandoned.Store(true)
+		w.abandon()
 		return pipeline.WriteResult{}, fmt.Errorf("queueing events: %w", err)
 	}
 	select {
 	case <-w.done:
 		return w.result(batch)
 	case <-ctx.Done():
-		w.abandoned.Store(true)
+		w.abandon()
 		return pipeline.WriteResult{}, fmt.Errorf("writing events: %w", ctx.Err())
 	}
 }
 
 // encode turns batch into items, settling at once the events that cannot
-// be sent (see encode).
+// be sent (see document). The action lines share one buffer and the items
+// one slice, so a batch costs a few allocations, not one per event.
 func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
-	items := make([]*item, 0, len(batch))
 	namer := indexNamer{prefix: s.cfg.IndexPrefix, granularity: s.cfg.IndexGranularity}
+	all := make([]item, 0, len(batch))
+	ends := make([]int, 0, len(batch))
+	heads := make([]byte, 0, len(batch)*(len(s.cfg.IndexPrefix)+80))
 	for i, ev := range batch {
-		line, err := encode(ev, namer.name(ev.Time))
+		doc, err := document(ev)
 		if err != nil {
 			w.settle(i, outcome{kind: rejected, reason: "invalid_event: " + err.Error()})
 			continue
 		}
-		items = append(items, &item{w: w, idx: i, line: line})
+		heads = appendAction(heads, namer.name(ev.Time), ev.ID)
+		ends = append(ends, len(heads))
+		all = append(all, item{w: w, idx: i, doc: doc})
+	}
+	items := make([]*item, len(all))
+	start := 0
+	for k := range all {
+		all[k].head = heads[start:ends[k]:ends[k]]
+		start = ends[k]
+		items[k] = &all[k]
 	}
 	return items
 }

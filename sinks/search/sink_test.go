@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -356,4 +357,40 @@ func TestFailsOverToAnotherURL(t *testing.T) {
 			t.Fatalf("write %d: %+v, want 10 stored", i, res)
 		}
 	}
+}
+
+// TestNoReadAfterAbandon cancels Writes while their requests are being
+// retried and overwrites the documents at once: the sink must not read a
+// batch after Write returned (the race detector checks), nor send the
+// overwritten bytes.
+func TestNoReadAfterAbandon(t *testing.T) {
+	f := newFakeCluster(t)
+	var calls atomic.Int64
+	f.whole = func(int, int) int {
+		if calls.Add(1)%3 != 0 {
+			return 503
+		}
+		return 0
+	}
+	s := newSink(t, f.srv.URL, func(c *search.Config) { c.BatchSize = 5; c.Concurrency = 2 })
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			evs := events(fmt.Sprintf("ab%d", i), 20)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i+1)*time.Millisecond)
+			defer cancel()
+			if _, err := s.Write(ctx, evs); err != nil {
+				for _, e := range evs {
+					for k := range e.Doc {
+						e.Doc[k] = 'X'
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := s.Close(context.Background()); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	// The fake fails the test on any document that is not JSON.
 }

@@ -35,9 +35,31 @@ type write struct {
 	retries  int
 	done     chan struct{}
 
-	// abandoned is set when Write returned before every event was
-	// settled; senders then stop spending effort on its items.
+	// use guards the caller's documents: senders read them only under
+	// use.RLock and after checking abandoned, and a Write call returning
+	// early takes use.Lock after setting abandoned, so that once it has
+	// returned nothing reads the batch it was given.
+	use       sync.RWMutex
 	abandoned atomic.Bool
+}
+
+// read runs f, which reads the write's documents, unless the write was
+// abandoned; then it does nothing.
+func (w *write) read(f func() error) error {
+	w.use.RLock()
+	defer w.use.RUnlock()
+	if w.abandoned.Load() {
+		return nil
+	}
+	return f()
+}
+
+// abandon marks the write as given up by its caller and waits until no
+// sender reads its documents any more.
+func (w *write) abandon() {
+	w.abandoned.Store(true)
+	w.use.Lock()
+	defer w.use.Unlock()
 }
 
 func newWrite(n int) *write {
