@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"net/netip"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -16,11 +15,11 @@ const (
 
 // encodeEvent writes the document of a parsed line.
 func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ingested time.Time, keepOriginal bool) {
-	w.b = append(w.b, '{')
+	w.put('{')
 	w.time("@timestamp", r.time)
 	w.content("message", r.message)
 	w.encodeEventGroup(r, line, ingested, keepOriginal)
-	w.b = append(w.b, `,"ecs":{"version":"`+ECSVersion+`"}`...)
+	w.puts(`,"ecs":{"version":"` + ECSVersion + `"}`)
 	w.encodeUser(r)
 	w.encodeEndpoint("source", &r.src)
 	w.encodeEndpoint("destination", &r.dst)
@@ -32,7 +31,7 @@ func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ing
 	} else {
 		w.encodeOCSF(r)
 	}
-	w.b = append(w.b, '}')
+	w.put('}')
 }
 
 func (w *docWriter) encodeEventGroup(r *record, line []byte, ingested time.Time, keepOriginal bool) {
@@ -60,11 +59,11 @@ const constantsThenIngested = `"dataset":"` + Dataset + `","module":"` + Module 
 
 func (w *docWriter) encodeConstants(ingested time.Time) {
 	if w.comma {
-		w.b = append(w.b, ',')
+		w.put(',')
 	}
-	w.b = append(w.b, constantsThenIngested...)
-	w.b = appendTime(w.b, ingested)
-	w.b = append(w.b, '"')
+	w.puts(constantsThenIngested)
+	w.set(append(w.doc(), w.stamp.text(ingested)...))
+	w.put('"')
 	w.comma = true
 }
 
@@ -79,14 +78,14 @@ func (w *docWriter) encodeUser(r *record) {
 	}
 	if len(r.roles) > 0 {
 		w.key("roles")
-		w.b = append(w.b, '[')
+		w.put('[')
 		for i, q := range r.roles {
 			if i > 0 {
-				w.b = append(w.b, ',')
+				w.put(',')
 			}
-			w.b = appendQualified(w.b, q, w.clean)
+			w.set(appendQualified(w.doc(), q, w.clean))
 		}
-		w.b = append(w.b, ']')
+		w.put(']')
 	}
 	if !r.target.empty() {
 		w.open("target")
@@ -103,19 +102,19 @@ func (w *docWriter) encodeEndpoint(k string, e *endpoint) {
 	}
 	w.open(k)
 	w.content("address", e.address)
-	w.ip("ip", e.ip)
+	w.ip("ip", e)
 	w.integer("port", optInt{e.port, e.hasPort})
 	w.content("domain", e.domain)
 	w.close()
 }
 
 func (w *docWriter) encodeRelated(r *record) {
-	var ipBuf [8]netip.Addr
+	var ipBuf [8]ipText
 	ips := ipBuf[:0]
-	ips = appendUniqueIP(ips, r.src.ip)
-	ips = appendUniqueIP(ips, r.dst.ip)
+	ips = appendUniqueIP(ips, r.src.ipText())
+	ips = appendUniqueIP(ips, r.dst.ipText())
 	for i := range r.mongo.intermediates {
-		ips = appendUniqueIP(ips, r.mongo.intermediates[i].ip)
+		ips = appendUniqueIP(ips, r.mongo.intermediates[i].ipText())
 	}
 	users := relatedUsers(r)
 	if len(ips) == 0 && len(users) == 0 {
@@ -124,37 +123,40 @@ func (w *docWriter) encodeRelated(r *record) {
 	w.open("related")
 	if len(ips) > 0 {
 		w.key("ip")
-		w.b = append(w.b, '[')
+		w.put('[')
 		for i, a := range ips {
 			if i > 0 {
-				w.b = append(w.b, ',')
+				w.put(',')
 			}
-			w.b = append(w.b, '"')
-			w.b = a.AppendTo(w.b)
-			w.b = append(w.b, '"')
+			w.put('"')
+			w.set(a.appendTo(w.doc()))
+			w.put('"')
 		}
-		w.b = append(w.b, ']')
+		w.put(']')
 	}
 	if len(users) > 0 {
 		w.key("user")
-		w.b = append(w.b, '[')
+		w.put('[')
 		for i, u := range users {
 			if i > 0 {
-				w.b = append(w.b, ',')
+				w.put(',')
 			}
-			w.b = appendQualified(w.b, u, w.clean)
+			w.set(appendQualified(w.doc(), u, w.clean))
 		}
-		w.b = append(w.b, ']')
+		w.put(']')
 	}
 	w.close()
 }
 
-func appendUniqueIP(ips []netip.Addr, a netip.Addr) []netip.Addr {
-	if !a.IsValid() {
+// appendUniqueIP adds a valid ip unless it is already listed. The list
+// holds values rather than pointers to the endpoints, which would move
+// the record to the heap.
+func appendUniqueIP(ips []ipText, a ipText) []ipText {
+	if !a.ip.IsValid() {
 		return ips
 	}
 	for _, x := range ips {
-		if x == a {
+		if x.ip == a.ip {
 			return ips
 		}
 	}
@@ -218,11 +220,11 @@ func (w *docWriter) encodeExtra(extra []member) {
 	w.open("extra")
 	for _, m := range extra {
 		if w.comma {
-			w.b = append(w.b, ',')
+			w.put(',')
 		}
-		w.b = append(w.b, '"')
-		w.b = appendRawText(w.b, m.key.b, w.clean)
-		w.b = append(w.b, '"', ':')
+		w.put('"')
+		w.set(appendRawText(w.doc(), m.key.b, w.clean))
+		w.put('"', ':')
 		w.value(m.val)
 		w.comma = true
 	}

@@ -27,18 +27,18 @@ func (w *docWriter) encodeNames(k, field string, list []qname) {
 		return
 	}
 	w.key(k)
-	w.b = append(w.b, '[')
+	w.put('[')
 	for i, q := range list {
 		if i > 0 {
-			w.b = append(w.b, ',')
+			w.put(',')
 		}
-		w.b = append(w.b, '{')
+		w.put('{')
 		w.comma = false
 		w.content(field, q.name)
 		w.content("db", q.db)
-		w.b = append(w.b, '}')
+		w.put('}')
 	}
-	w.b = append(w.b, ']')
+	w.put(']')
 	w.comma = true
 }
 
@@ -47,20 +47,20 @@ func (w *docWriter) encodeIntermediates(list []endpoint) {
 		return
 	}
 	w.key("intermediates")
-	w.b = append(w.b, '[')
+	w.put('[')
 	for i := range list {
 		if i > 0 {
-			w.b = append(w.b, ',')
+			w.put(',')
 		}
 		e := &list[i]
-		w.b = append(w.b, '{')
+		w.put('{')
 		w.comma = false
 		w.content("address", e.address)
-		w.ip("ip", e.ip)
+		w.ip("ip", e)
 		w.integer("port", optInt{e.port, e.hasPort})
-		w.b = append(w.b, '}')
+		w.put('}')
 	}
-	w.b = append(w.b, ']')
+	w.put(']')
 	w.comma = true
 }
 
@@ -71,9 +71,9 @@ func (w *docWriter) encodeSystemUser(k string, v int8) {
 	w.open(k)
 	w.key("is_system_user")
 	if v == 2 {
-		w.b = append(w.b, "true"...)
+		w.puts("true")
 	} else {
-		w.b = append(w.b, "false"...)
+		w.puts("false")
 	}
 	w.close()
 }

@@ -11,7 +11,7 @@ type raw struct {
 
 // at returns the value of token i.
 func (t *tape) at(i int32) raw {
-	k := t.toks[i]
+	k := &t.toks[i] // not a copy: fields are read straight from the tape
 	return raw{b: t.line[k.start:k.end], kind: k.kind, esc: k.esc, tok: i}
 }
 

@@ -95,7 +95,13 @@ func (t *tape) readMongoEndpoint(e *endpoint, v raw) bool {
 // setAddress stores an address and, when it is an ip, the parsed ip.
 func (e *endpoint) setAddress(v raw) {
 	e.address = v.b
+	// Text parseIPv4 takes holds no escape and is canonical.
+	if a, ok := parseIPv4(v.b); ok {
+		e.ip, e.ipIsAddress = a, true
+		return
+	}
 	e.ip, _ = parseIP(plain(v))
+	e.ipIsAddress = false
 }
 
 func (r *record) readIntermediates(v raw) bool {

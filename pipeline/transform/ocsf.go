@@ -217,7 +217,7 @@ func (t *tape) readOCSFEndpoint(e *endpoint, v raw) bool {
 		}
 	}
 	if unix { // the "ip" is a socket path or "anonymous"
-		e.ip = netip.Addr{}
+		e.ip, e.ipIsAddress = netip.Addr{}, false
 	}
 	return !e.empty()
 }

@@ -40,6 +40,7 @@ type buffers struct {
 	intermediates []endpoint
 	uuid          []byte
 	slab          slab
+	stamp         stamp
 }
 
 // record returns an empty record over the buffers.
@@ -89,7 +90,7 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	bufs := bufferPool.Get().(*buffers)
 	tp := &bufs.tape
 	rec := bufs.record()
-	out := docWriter{b: bufs.doc[:0], validUTF8: utf8.Valid(line), tp: tp}
+	out := docWriter{buf: bufs.doc[:cap(bufs.doc)], validUTF8: utf8.Valid(line), tp: tp, stamp: &bufs.stamp}
 	ingested := p.now().UTC().Truncate(time.Millisecond)
 	err := rec.read(line)
 	out.clean = out.validUTF8 && !tp.loneSurrogate
@@ -102,10 +103,10 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 		out.encodeEvent(&rec, line, w, ingested, p.keepOriginal)
 		ev.Time = rec.time
 	}
-	ev.Doc = bufs.slab.copy(out.b)
-	if cap(out.b) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
+	ev.Doc = bufs.slab.copy(out.doc())
+	if cap(out.doc()) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
 		tp.line = nil
-		bufs.keep(&rec, out.b)
+		bufs.keep(&rec, out.doc())
 		bufferPool.Put(bufs)
 	}
 	return ev, err
@@ -160,7 +161,7 @@ func kindName(k kind) string {
 
 // encodeFailure writes the document of a line that could not be parsed.
 func (w *docWriter) encodeFailure(line []byte, win pipeline.Window, ingested time.Time, cause error) {
-	w.b = append(w.b, '{')
+	w.put('{')
 	w.comma = false
 	w.time("@timestamp", win.Start.UTC())
 	w.open("event")
@@ -168,10 +169,10 @@ func (w *docWriter) encodeFailure(line []byte, win pipeline.Window, ingested tim
 	w.encodeConstants(ingested)
 	w.line("original", line)
 	w.close()
-	w.b = append(w.b, `,"ecs":{"version":"`+ECSVersion+`"}`...)
+	w.puts(`,"ecs":{"version":"` + ECSVersion + `"}`)
 	w.open("error")
 	w.text("message", []byte(cause.Error()))
 	w.close()
 	w.encodeAtlas(win, nil, "")
-	w.b = append(w.b, '}')
+	w.put('}')
 }

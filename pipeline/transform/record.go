@@ -31,12 +31,38 @@ func (q qname) empty() bool { return len(q.name) == 0 }
 
 // endpoint is one side of a connection.
 type endpoint struct {
-	address    []byte // still-escaped ip text or unix socket path
-	ip         netip.Addr
-	port       int64
-	hasPort    bool
-	domain     []byte
-	systemUser int8 // 0 absent, 1 false, 2 true
+	address []byte // still-escaped ip text or unix socket path
+	ip      netip.Addr
+	// ipIsAddress says address is already the ip's canonical text (a
+	// dotted IPv4 address as parseIPv4 accepts it), so the ip is written by
+	// copying it rather than formatting ip.
+	ipIsAddress bool
+	port        int64
+	hasPort     bool
+	domain      []byte
+	systemUser  int8 // 0 absent, 1 false, 2 true
+}
+
+// ipText is an ip with, when known, its canonical text.
+type ipText struct {
+	ip   netip.Addr
+	text []byte
+}
+
+func (e *endpoint) ipText() ipText {
+	if e.ipIsAddress {
+		return ipText{ip: e.ip, text: e.address}
+	}
+	return ipText{ip: e.ip}
+}
+
+// appendTo appends the text of the valid ip a.ip, copying it when known
+// (formatting it costs more than the rest of the endpoint).
+func (a ipText) appendTo(dst []byte) []byte {
+	if a.text != nil {
+		return append(dst, a.text...)
+	}
+	return a.ip.AppendTo(dst)
 }
 
 func (e *endpoint) empty() bool {

@@ -237,3 +237,22 @@ func appendDigits(dst []byte, v, width int) []byte {
 	}
 	return append(dst, buf[:width]...)
 }
+
+// stamp keeps the text of the last event.ingested time: lines parsed in
+// the same millisecond share it, and formatting a time costs as much as
+// writing the rest of the event group.
+type stamp struct {
+	ms  int64
+	n   int // length of the text; 0 before the first use
+	buf [32]byte
+}
+
+// text returns t (UTC, whole milliseconds) as appendTime writes it; the
+// result is valid until the next call.
+func (s *stamp) text(t time.Time) []byte {
+	if ms := t.UnixMilli(); ms != s.ms || s.n == 0 {
+		s.n = len(appendTime(s.buf[:0], t))
+		s.ms = ms
+	}
+	return s.buf[:s.n]
+}

@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"net/netip"
 	"strconv"
 	"time"
 )
@@ -10,7 +9,12 @@ import (
 // package and need no escaping; values are escaped or copied from validated
 // JSON.
 type docWriter struct {
-	b     []byte
+	// buf[:n] is the document. buf is stored only when it grows: every
+	// store of a slice through a pointer costs a write barrier while the
+	// garbage collector runs, and a document is written in hundreds of
+	// small appends, so the hot path stores the length alone.
+	buf   []byte
+	n     int
 	comma bool
 	// validUTF8 says the line is valid UTF-8.
 	validUTF8 bool
@@ -21,11 +25,30 @@ type docWriter struct {
 	// tp without the repeats.
 	dedupe bool
 	tp     *tape
+	stamp  *stamp
 }
 
-// The methods below load w.b into a local, append to it and store it
-// once: every store of a slice into the heap-allocated or pointer-reached
-// writer costs a write barrier while the garbage collector runs.
+// doc returns the document written so far, for appending to.
+func (w *docWriter) doc() []byte { return w.buf[:w.n] }
+
+// set stores the document b, which was appended to doc(): append keeps
+// the backing array while the capacity does not change, so only a grown
+// buffer is stored.
+func (w *docWriter) set(b []byte) {
+	if cap(b) != cap(w.buf) {
+		w.buf = b[:cap(b)]
+	}
+	w.n = len(b)
+}
+
+// put appends bytes of JSON syntax.
+func (w *docWriter) put(c ...byte) { w.set(append(w.doc(), c...)) }
+
+// puts appends constant JSON text.
+func (w *docWriter) puts(s string) { w.set(append(w.doc(), s...)) }
+
+// The methods below load the document into a local, append to it and
+// set it once.
 
 // appendKey appends `,"k":` (or `"k":` when no comma is due).
 func appendKey(b []byte, comma bool, k string) []byte {
@@ -39,31 +62,31 @@ func appendKey(b []byte, comma bool, k string) []byte {
 }
 
 func (w *docWriter) key(k string) {
-	w.b = appendKey(w.b, w.comma, k)
+	w.set(appendKey(w.doc(), w.comma, k))
 	w.comma = true
 }
 
 func (w *docWriter) open(k string) {
-	w.b = append(appendKey(w.b, w.comma, k), '{')
+	w.set(append(appendKey(w.doc(), w.comma, k), '{'))
 	w.comma = false
 }
 
 func (w *docWriter) close() {
-	w.b = append(w.b, '}')
+	w.put('}')
 	w.comma = true
 }
 
 // constant writes a string value that needs no escaping.
 func (w *docWriter) constant(k, v string) {
-	b := append(appendKey(w.b, w.comma, k), '"')
+	b := append(appendKey(w.doc(), w.comma, k), '"')
 	b = append(b, v...)
-	w.b = append(b, '"')
+	w.set(append(b, '"'))
 	w.comma = true
 }
 
 // rawJSON writes a value that is already JSON (a constant or a raw value).
 func (w *docWriter) rawJSON(k string, v []byte) {
-	w.b = appendRawText(appendKey(w.b, w.comma, k), v, w.clean)
+	w.set(appendRawText(appendKey(w.doc(), w.comma, k), v, w.clean))
 	w.comma = true
 }
 
@@ -73,34 +96,34 @@ func (w *docWriter) content(k string, c []byte) {
 	if c == nil {
 		return
 	}
-	b := append(appendKey(w.b, w.comma, k), '"')
+	b := append(appendKey(w.doc(), w.comma, k), '"')
 	b = appendRawText(b, c, w.clean)
-	w.b = append(b, '"')
+	w.set(append(b, '"'))
 	w.comma = true
 }
 
 // text writes arbitrary bytes as an escaped string.
 func (w *docWriter) text(k string, s []byte) {
-	w.b = appendString(appendKey(w.b, w.comma, k), s)
+	w.set(appendString(appendKey(w.doc(), w.comma, k), s))
 	w.comma = true
 }
 
 // line writes the raw line as an escaped string; its UTF-8 validity is
 // already known.
 func (w *docWriter) line(k string, line []byte) {
-	b := append(appendKey(w.b, w.comma, k), '"')
+	b := append(appendKey(w.doc(), w.comma, k), '"')
 	if w.validUTF8 {
 		b = appendValidStringContent(b, line)
 	} else {
 		b = appendStringContent(b, line)
 	}
-	w.b = append(b, '"')
+	w.set(append(b, '"'))
 	w.comma = true
 }
 
 // textString writes a Go string as an escaped string.
 func (w *docWriter) textString(k string, s string) {
-	w.b = appendStringValue(appendKey(w.b, w.comma, k), s)
+	w.set(appendStringValue(appendKey(w.doc(), w.comma, k), s))
 	w.comma = true
 }
 
@@ -108,24 +131,25 @@ func (w *docWriter) integer(k string, v optInt) {
 	if !v.ok {
 		return
 	}
-	w.b = strconv.AppendInt(appendKey(w.b, w.comma, k), v.v, 10)
+	w.set(strconv.AppendInt(appendKey(w.doc(), w.comma, k), v.v, 10))
 	w.comma = true
 }
 
 func (w *docWriter) time(k string, t time.Time) {
-	b := append(appendKey(w.b, w.comma, k), '"')
+	b := append(appendKey(w.doc(), w.comma, k), '"')
 	b = appendTime(b, t)
-	w.b = append(b, '"')
+	w.set(append(b, '"'))
 	w.comma = true
 }
 
-func (w *docWriter) ip(k string, a netip.Addr) {
-	if !a.IsValid() {
+// ip writes an endpoint's ip, when it has one.
+func (w *docWriter) ip(k string, e *endpoint) {
+	if !e.ip.IsValid() {
 		return
 	}
-	b := append(appendKey(w.b, w.comma, k), '"')
-	b = a.AppendTo(b)
-	w.b = append(b, '"')
+	b := append(appendKey(w.doc(), w.comma, k), '"')
+	b = e.ipText().appendTo(b)
+	w.set(append(b, '"'))
 	w.comma = true
 }
 
@@ -150,10 +174,10 @@ func (w *docWriter) flattened(k string, v raw) {
 // value writes a raw value of the line.
 func (w *docWriter) value(v raw) {
 	if w.dedupe && (v.kind == kindObject || v.kind == kindArray) {
-		w.b = w.tp.appendDeduped(w.b, v, w.clean)
+		w.set(w.tp.appendDeduped(w.doc(), v, w.clean))
 		return
 	}
-	w.b = appendRawValue(w.b, v, w.clean)
+	w.set(appendRawValue(w.doc(), v, w.clean))
 }
 
 // appendRawValue writes a raw value back as JSON, re-quoting strings.
@@ -169,7 +193,7 @@ func appendRawValue(dst []byte, v raw, clean bool) []byte {
 // qualified writes "db.name" (or "name") from still-escaped parts.
 func (w *docWriter) qualified(k string, q qname) {
 	w.key(k)
-	w.b = appendQualified(w.b, q, w.clean)
+	w.set(appendQualified(w.doc(), q, w.clean))
 }
 
 func appendQualified(dst []byte, q qname, clean bool) []byte {
