@@ -36,6 +36,9 @@ func (w Window) Range() Range { return Range{Start: w.Start, End: w.End} }
 
 // String names the window for logs and errors.
 func (w Window) String() string {
+	if w.Start.IsZero() && w.End.IsZero() {
+		return w.Series.String() + " (no time range)"
+	}
 	return fmt.Sprintf("%s %s/%s", w.Series, w.Start.UTC().Format(time.RFC3339), w.End.UTC().Format(time.RFC3339))
 }
 

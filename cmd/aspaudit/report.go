@@ -64,11 +64,10 @@ func printSummary(w io.Writer, r report) {
 		fmt.Fprintf(w, "  %d events were refused by the sink: see the reasons in %s\n", r.DeadLettered, r.DeadLetter)
 	}
 	for _, f := range r.Failures {
-		fmt.Fprintf(w, "  failed: %s %s/%s after %d attempts: %s\n", f.Series,
-			f.Start.UTC().Format(time.RFC3339), f.End.UTC().Format(time.RFC3339), f.Attempts, f.Error)
+		fmt.Fprintf(w, "  failed: %s %s after %d attempts: %s\n", f.Series, timeRange(f.Start, f.End), f.Attempts, f.Error)
 	}
 	if r.WindowsFailed > 0 || r.WindowsCanceled > 0 {
-		fmt.Fprintln(w, "  windows not completed stay unrecorded: run the same command again to complete them")
+		fmt.Fprintln(w, "  windows not completed stay unrecorded: fix what the errors say, then run the same command again")
 	}
 }
 
@@ -94,4 +93,13 @@ func finish(io stdio, cmd string, s ingest.Summary, deadLetter, format string, s
 		}
 	}
 	return code
+}
+
+// timeRange shows a window's range, or says it has none (an archive whose
+// name carries no times).
+func timeRange(start, end time.Time) string {
+	if start.IsZero() && end.IsZero() {
+		return "(no time range)"
+	}
+	return start.UTC().Format(time.RFC3339) + "/" + end.UTC().Format(time.RFC3339)
 }
