@@ -45,11 +45,11 @@ func (d *DeadLetterIndex) sendBulk(ctx context.Context, pending [][]byte) ([][]b
 	if err != nil {
 		return pending, err
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return pending, err
 	}
 	var got bulkAnswer
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return pending, fmt.Errorf("decoding the _bulk answer: %w", err)
 	}
 	if len(got.Items) != len(pending) {

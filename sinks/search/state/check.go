@@ -32,8 +32,8 @@ func Check(ctx context.Context, tp esapi.Transport, srv conn.Server, cfg Config)
 	if err != nil {
 		return problems, err
 	}
-	if a.status != http.StatusNotFound {
-		if err := a.err(); err != nil {
+	if a.Status != http.StatusNotFound {
+		if err := a.Err(); err != nil {
 			if !pipeline.IsPermanent(err) {
 				return problems, err
 			}
@@ -54,10 +54,10 @@ func checkPrivileges(ctx context.Context, tp esapi.Transport, cfg Config) ([]str
 	if err != nil {
 		return nil, err
 	}
-	if typ, reason := conn.ParseError(a.body); !a.ok() && typ == "" && strings.HasPrefix(reason, "no handler found") {
+	if a.NoHandler() {
 		return nil, nil
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		if pipeline.IsPermanent(err) {
 			return []string{fmt.Sprintf("cannot check privileges on the state indices: %v", err)}, nil
 		}
@@ -66,7 +66,7 @@ func checkPrivileges(ctx context.Context, tp esapi.Transport, cfg Config) ([]str
 	var got struct {
 		Index map[string]map[string]bool `json:"index"`
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return nil, fmt.Errorf("decoding _has_privileges: %w", err)
 	}
 	var missing []string

@@ -147,10 +147,10 @@ func (s *CheckpointStore) markOnce(ctx context.Context, series pipeline.Series, 
 	if err != nil {
 		return err
 	}
-	if a.status == http.StatusConflict {
+	if a.Status == http.StatusConflict {
 		return errConflict
 	}
-	return a.err()
+	return a.Err()
 }
 
 func (s *CheckpointStore) newDoc(series pipeline.Series, c pipeline.Coverage) seriesDoc {
@@ -172,10 +172,10 @@ func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (sto
 	if err != nil {
 		return stored{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
 	}
-	if a.status == http.StatusNotFound {
+	if a.Status == http.StatusNotFound {
 		return stored{}, nil
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return stored{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
 	}
 	var got struct {
@@ -184,7 +184,7 @@ func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (sto
 		PrimaryTerm int64     `json:"_primary_term"`
 		Source      seriesDoc `json:"_source"`
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return stored{}, fmt.Errorf("reading the checkpoint of %s: decoding: %w", series, err)
 	}
 	if src := got.Source.Series; src.ProjectID != series.ProjectID || src.Workspace != series.Workspace || src.Processor != series.Processor {

@@ -78,8 +78,8 @@ func (c *indexCreator) ensure(ctx context.Context, tp esapi.Transport) error {
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", c.name, err)
 	}
-	if !a.ok() && a.errorType() != "resource_already_exists_exception" {
-		return fmt.Errorf("creating index %s: %w", c.name, a.err())
+	if !a.OK() && a.ErrorType() != "resource_already_exists_exception" {
+		return fmt.Errorf("creating index %s: %w", c.name, a.Err())
 	}
 	c.exists = true
 	return nil

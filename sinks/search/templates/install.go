@@ -97,10 +97,10 @@ func templateHash(ctx context.Context, tp esapi.Transport, l Layout) (hash strin
 	if err != nil {
 		return "", false, fmt.Errorf("reading index template %s: %w", l.TemplateName(), err)
 	}
-	if a.status == http.StatusNotFound {
+	if a.Status == http.StatusNotFound {
 		return "", false, nil
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return "", false, fmt.Errorf("reading index template %s: %w", l.TemplateName(), err)
 	}
 	var got struct {
@@ -111,7 +111,7 @@ func templateHash(ctx context.Context, tp esapi.Transport, l Layout) (hash strin
 			} `json:"index_template"`
 		} `json:"index_templates"`
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return "", false, fmt.Errorf("reading index template %s: decoding: %w", l.TemplateName(), err)
 	}
 	for _, t := range got.IndexTemplates {

@@ -66,10 +66,10 @@ func ilmHash(body map[string]any) string {
 // found is false when there is no such policy.
 func readILM(ctx context.Context, tp esapi.Transport, l Layout) (hash string, found bool, err error) {
 	a, err := call(ctx, tp, http.MethodGet, "/_ilm/policy/"+escape(l.PolicyName()), nil, nil)
-	if err != nil || a.status == http.StatusNotFound {
+	if err != nil || a.Status == http.StatusNotFound {
 		return "", false, err
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return "", false, err
 	}
 	var got map[string]struct {
@@ -77,7 +77,7 @@ func readILM(ctx context.Context, tp esapi.Transport, l Layout) (hash string, fo
 			Meta map[string]any `json:"_meta"`
 		} `json:"policy"`
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return "", false, fmt.Errorf("decoding the policy: %w", err)
 	}
 	return installedHash(got[l.PolicyName()].Policy.Meta), true, nil
@@ -127,13 +127,13 @@ func installISM(ctx context.Context, tp esapi.Transport, l Layout, cfg Config) (
 // policy creates its index).
 func readISM(ctx context.Context, tp esapi.Transport, l Layout) (got ismStored, found bool, err error) {
 	a, err := call(ctx, tp, http.MethodGet, "/_plugins/_ism/policies/"+escape(l.PolicyName()), nil, nil)
-	if err != nil || a.status == http.StatusNotFound {
+	if err != nil || a.Status == http.StatusNotFound {
 		return got, false, err
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return got, false, err
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return got, false, fmt.Errorf("decoding the policy: %w", err)
 	}
 	return got, true, nil

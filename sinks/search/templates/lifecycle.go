@@ -35,10 +35,10 @@ func DetectLifecycle(ctx context.Context, tp esapi.Transport, srv conn.Server) (
 		return NoLifecycle, fmt.Errorf("detecting %s: %w", feature, err)
 	}
 	switch {
-	case a.ok():
+	case a.OK():
 		return feature, nil
-	case a.noHandler():
+	case a.NoHandler():
 		return NoLifecycle, nil
 	}
-	return NoLifecycle, fmt.Errorf("detecting %s: GET %s: %w", feature, path, a.err())
+	return NoLifecycle, fmt.Errorf("detecting %s: GET %s: %w", feature, path, a.Err())
 }

@@ -53,15 +53,15 @@ func checkPrivileges(ctx context.Context, tp esapi.Transport, srv conn.Server, l
 	if err != nil {
 		return err
 	}
-	if a.noHandler() {
+	if a.NoHandler() {
 		res.Notes = append(res.Notes, "the cluster's security feature is off: privileges not checked")
 		return nil
 	}
-	if err := a.err(); err != nil {
+	if err := a.Err(); err != nil {
 		return refused(err, res, "cannot check privileges")
 	}
 	var got hasPrivileges
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return fmt.Errorf("decoding _has_privileges: %w", err)
 	}
 	if missing := got.missing(); len(missing) > 0 {

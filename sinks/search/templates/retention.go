@@ -112,7 +112,7 @@ func listIndices(ctx context.Context, tp esapi.Transport, l Layout) ([]indexInfo
 	var got map[string]struct {
 		Settings map[string]string `json:"settings"`
 	}
-	if err := json.Unmarshal(a.body, &got); err != nil {
+	if err := json.Unmarshal(a.Body, &got); err != nil {
 		return nil, fmt.Errorf("listing indices %s: decoding: %w", l.Pattern(), err)
 	}
 	out := make([]indexInfo, 0, len(got))
