@@ -1,34 +1,20 @@
 package dashboards
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
+
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // httpClient builds the client: proxy from the environment, the CA file,
 // and TLS verification unless explicitly turned off.
 func httpClient(cfg Config, log *slog.Logger) (*http.Client, error) {
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ca_file: no PEM certificate in %s", cfg.CAFile)
-		}
-		tlsCfg.RootCAs = pool
-	}
-	if cfg.TLSInsecureSkipVerify {
-		log.Warn("TLS certificate verification is turned off (tls_insecure_skip_verify): the connection can be intercepted")
-		tlsCfg.InsecureSkipVerify = true
+	tlsCfg, err := conn.TLSConfig(cfg.CAFile, cfg.TLSInsecureSkipVerify, "Kibana or OpenSearch Dashboards", log)
+	if err != nil {
+		return nil, err
 	}
 	return &http.Client{
 		Timeout: cfg.Timeout,

@@ -2,8 +2,6 @@ package conn
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"sync"
 	"time"
 
@@ -83,21 +80,9 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 // (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), the CA file, and TLS verification
 // unless explicitly turned off.
 func httpTransport(cfg Config, log *slog.Logger) (*http.Transport, error) {
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ca_file: no PEM certificate in %s", cfg.CAFile)
-		}
-		tlsCfg.RootCAs = pool
-	}
-	if cfg.TLSInsecureSkipVerify {
-		log.Warn("TLS certificate verification is turned off (tls_insecure_skip_verify): the connection to the cluster can be intercepted")
-		tlsCfg.InsecureSkipVerify = true
+	tlsCfg, err := TLSConfig(cfg.CAFile, cfg.TLSInsecureSkipVerify, "the cluster", log)
+	if err != nil {
+		return nil, err
 	}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
