@@ -10,6 +10,7 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sinks/search"
+	"github.com/aspaudit/aspaudit/sinks/search/state"
 	"github.com/aspaudit/aspaudit/sinks/search/templates"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
@@ -135,5 +136,16 @@ func (c *checker) checkSink(ctx context.Context, cfg configs.Config) {
 	}
 	if len(res.Problems) == 0 {
 		c.ok("index template and retention as aspaudit installs them")
+	}
+	problems, err := state.Check(ctx, sink.Client(), srv, cfg.Sink.State)
+	if err != nil {
+		c.problem("sink: checking the state index %s: %v", cfg.Sink.State.StateIndex, err)
+		return
+	}
+	for _, p := range problems {
+		c.problem("sink: %s", p)
+	}
+	if len(problems) == 0 {
+		c.ok("state index %s can be read", cfg.Sink.State.StateIndex)
 	}
 }

@@ -96,6 +96,9 @@ func testSetupAndCheck(t *testing.T, tg target) {
 	mustExit(t, r, exitOK, "setup again")
 	r = aspaudit(t, e, "check")
 	mustExit(t, r, exitOK, "check after setup")
+	if !strings.Contains(r.stderr, "state index "+tg.state+" can be read") {
+		t.Errorf("check does not report the state index %s:\n%s", tg.state, r.stderr)
+	}
 }
 
 func TestVersion(t *testing.T) {
