@@ -35,8 +35,8 @@ func (f *seriesFlags) apply(cfg *configs.Config) error {
 	}
 	switch {
 	case f.project != "":
-		if !projectIDPattern.MatchString(f.project) {
-			return fmt.Errorf("--project %q is not an Atlas project id (24 lowercase hex digits, as in the project's URL)", f.project)
+		if err := checkProjectFlag(f.project); err != nil {
+			return err
 		}
 		cfg.Atlas.Projects = []ProjectConfig{{ID: f.project, Workspaces: f.workspaces, Processors: procs}}
 	case len(f.workspaces) > 0 || f.processor != "":

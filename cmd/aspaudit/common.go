@@ -8,8 +8,6 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 )
 
-type stdioWriter = interface{ Write([]byte) (int, error) }
-
 // commonFlags are the flags every working command takes.
 type commonFlags struct {
 	config   string
@@ -46,11 +44,7 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false
 	}
-	var logw stdioWriter = io.err
-	if len(prog) > 0 && prog[0].on {
-		logw = prog[0]
-	}
-	log, err := newLogger(logw, isTerminal(io.err), cfg.Log.Level, cfg.Log.Format)
+	log, err := newLogger(logWriter(io.err, prog), isTerminal(io.err), cfg.Log.Level, cfg.Log.Format)
 	if err != nil {
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false

@@ -77,8 +77,8 @@ func importProject(flagValue string, projects []ProjectConfig) (string, []string
 		}
 		id = projects[0].ID
 	}
-	if !projectIDPattern.MatchString(id) {
-		return "", nil, fmt.Errorf("--project %q is not an Atlas project id (24 lowercase hex digits, as in the project's URL)", id)
+	if err := checkProjectFlag(id); err != nil {
+		return "", nil, err
 	}
 	var known []string
 	for _, p := range projects {

@@ -40,3 +40,12 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+// logWriter is where log lines go: through the progress display when one
+// is shown, so that they appear above its status line, else to w.
+func logWriter(w io.Writer, prog []*progress) io.Writer {
+	if len(prog) > 0 && prog[0].on {
+		return prog[0]
+	}
+	return w
+}

@@ -1,13 +1,19 @@
 package main
 
 import (
-	"regexp"
+	"fmt"
 
 	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
 // ProjectConfig is one configured Atlas project.
 type ProjectConfig = configs.ProjectConfig
 
-// projectIDPattern is Atlas's rule for project (group) ids.
-var projectIDPattern = regexp.MustCompile(`^[a-f0-9]{24}$`)
+// checkProjectFlag checks the --project flag's value.
+func checkProjectFlag(id string) error {
+	if err := atlas.CheckProjectID(id); err != nil {
+		return fmt.Errorf("--project: %w; copy it from the project's URL", err)
+	}
+	return nil
+}

@@ -156,8 +156,8 @@ func validateProjects(ps []ProjectConfig) error {
 	seen := map[string]bool{}
 	for i, p := range ps {
 		key := fmt.Sprintf("projects[%d]", i)
-		if !groupIDPattern.MatchString(p.ID) {
-			errs = append(errs, fmt.Errorf("%s.id: %q is not an Atlas project id (24 lowercase hex digits)", key, p.ID))
+		if err := CheckProjectID(p.ID); err != nil {
+			errs = append(errs, fmt.Errorf("%s.id: %w", key, err))
 		}
 		if seen[p.ID] {
 			errs = append(errs, fmt.Errorf("%s.id: project %s is listed twice", key, p.ID))

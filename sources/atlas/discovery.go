@@ -32,7 +32,7 @@ type streamsPage struct {
 // else the last failure once the retry budget is spent or ctx ended.
 func (c *Client) Workspaces(ctx context.Context, projectID string) ([]string, error) {
 	call := "listing the workspaces of project " + projectID
-	if err := checkProject(projectID); err != nil {
+	if err := CheckProjectID(projectID); err != nil {
 		return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
 	}
 	var names []string

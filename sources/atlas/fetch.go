@@ -50,7 +50,7 @@ func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, e
 }
 
 func checkWindow(w pipeline.Window) error {
-	if err := checkProject(w.ProjectID); err != nil {
+	if err := CheckProjectID(w.ProjectID); err != nil {
 		return err
 	}
 	if w.Workspace == "" {
@@ -62,7 +62,9 @@ func checkWindow(w pipeline.Window) error {
 	return nil
 }
 
-func checkProject(id string) error {
+// CheckProjectID reports whether id is an Atlas project (group) id, 24
+// lowercase hex digits; the API is never called with anything else.
+func CheckProjectID(id string) error {
 	if !groupIDPattern.MatchString(id) {
 		return fmt.Errorf("%q is not an Atlas project id (24 lowercase hex digits)", id)
 	}
