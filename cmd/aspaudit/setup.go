@@ -12,6 +12,7 @@ import (
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
 	"github.com/aspaudit/aspaudit/sinks/search"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
+	"github.com/aspaudit/aspaudit/sinks/search/state"
 	"github.com/aspaudit/aspaudit/sinks/search/templates"
 )
 
@@ -75,15 +76,7 @@ func setupSearch(ctx context.Context, io stdio, cfg configs.Config, log *slog.Lo
 	for _, l := range rep.Lines() {
 		fmt.Fprintln(io.err, "  "+l)
 	}
-	out, err := openOutputs(ctx, cfg, log)
-	if err != nil {
-		return srv, err
-	}
-	if err := ensureStateIndices(ctx, out); err != nil {
-		_ = out.close(ctx)
-		return srv, err
-	}
-	if err := out.close(ctx); err != nil {
+	if err := ensureStateIndices(ctx, client, cfg, log); err != nil {
 		return srv, err
 	}
 	fmt.Fprintf(io.err, "  state index %s ready\n", cfg.Sink.State.StateIndex)
@@ -119,16 +112,25 @@ func detect(ctx context.Context, client *conn.Client, cfg configs.Config) (conn.
 	return srv, nil
 }
 
-// ensureStateIndices creates the checkpoint (and dead-letter) indices
-// when the outputs can.
-func ensureStateIndices(ctx context.Context, out *outputs) error {
-	type ensurer interface{ EnsureIndex(context.Context) error }
-	for _, x := range []any{out.checkpoints, out.dead} {
-		if e, ok := x.(ensurer); ok {
-			if err := e.EnsureIndex(ctx); err != nil {
-				return fmt.Errorf("creating a state index: %w", err)
-			}
-		}
+// ensureStateIndices creates the checkpoint index, and the dead-letter
+// index when one is configured, through the sink's client.
+func ensureStateIndices(ctx context.Context, client *conn.Client, cfg configs.Config, log *slog.Logger) error {
+	cp, err := state.NewCheckpointStore(client, cfg.Sink.State, log)
+	if err == nil {
+		err = cp.EnsureIndex(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("creating the state index %s: %w", cfg.Sink.State.StateIndex, err)
+	}
+	if cfg.Sink.State.DeadLetterIndex == "" {
+		return nil
+	}
+	dl, err := state.NewDeadLetterIndex(client, cfg.Sink.State, log)
+	if err == nil {
+		err = dl.EnsureIndex(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("creating the dead-letter index %s: %w", cfg.Sink.State.DeadLetterIndex, err)
 	}
 	return nil
 }
