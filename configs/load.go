@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/aspaudit/aspaudit/pipeline"
 )
 
 // EnvPrefix starts every environment variable aspaudit reads as
@@ -79,7 +80,6 @@ func envKey(k, v string) (string, any) {
 // decode unmarshals k into cfg over its defaults and reports unknown keys
 // and values of the wrong type, each with its key.
 func decode(k *koanf.Koanf, cfg *Config) []error {
-	var md mapstructure.Metadata
 	dc := &mapstructure.DecoderConfig{
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
 			durationHook(),
@@ -87,7 +87,6 @@ func decode(k *koanf.Koanf, cfg *Config) []error {
 			mapstructure.StringToSliceHookFunc(","),
 			mapstructure.TextUnmarshallerHookFunc(),
 		),
-		Metadata:         &md,
 		ErrorUnused:      true,
 		Result:           cfg,
 		WeaklyTypedInput: true,
@@ -170,22 +169,13 @@ func projectListHook() mapstructure.DecodeHookFuncType {
 }
 
 // durationHook reads durations written like 30s, 5m or 6h, and whole days
-// like 30d, with an error that shows the value and the expected form.
+// or weeks like 30d or 2w (pipeline.ParseDuration), with an error that
+// shows the value and the expected form.
 func durationHook() mapstructure.DecodeHookFuncType {
 	return func(from, to reflect.Type, data any) (any, error) {
 		if from.Kind() != reflect.String || to != reflect.TypeOf(time.Duration(0)) {
 			return data, nil
 		}
-		s := strings.TrimSpace(data.(string))
-		if n, ok := strings.CutSuffix(s, "d"); ok {
-			if days, err := strconv.Atoi(n); err == nil && days >= 0 {
-				return time.Duration(days) * 24 * time.Hour, nil
-			}
-		}
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a duration: write it like 30s, 5m, 6h or 30d", s)
-		}
-		return d, nil
+		return pipeline.ParseDuration(data.(string))
 	}
 }

@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
 )
 
 // parseTimeArg reads a --from/--to value: RFC 3339, a bare date (UTC
@@ -29,26 +30,11 @@ func parseTimeArg(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-11-01T00:00:00Z), a date (2026-11-01) or a duration before now (72h, 30d)", s)
 }
 
-// parseAge reads a Go duration or a whole number of days ("30d") or
-// weeks ("2w").
+// parseAge reads a non-negative duration: "72h", "30d", "2w".
 func parseAge(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		return unitAge(n, 24*time.Hour)
-	}
-	if n, ok := strings.CutSuffix(s, "w"); ok {
-		return unitAge(n, 7*24*time.Hour)
-	}
-	d, err := time.ParseDuration(s)
+	d, err := pipeline.ParseDuration(s)
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("%q is not a duration", s)
 	}
 	return d, nil
-}
-
-func unitAge(n string, unit time.Duration) (time.Duration, error) {
-	v, err := strconv.Atoi(n)
-	if err != nil || v < 0 {
-		return 0, fmt.Errorf("%q is not a whole number", n)
-	}
-	return time.Duration(v) * unit, nil
 }

@@ -5,13 +5,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
 )
 
 // Day is 24 hours; retention ages are counted in UTC days.
 const Day = 24 * time.Hour
-
-// maxAgeDays keeps ages far from time.Duration's limit (292 years).
-const maxAgeDays = 100_000
 
 // Age is a retention age. Besides Go durations ("8760h") it accepts whole
 // days ("400d") and weeks ("8w"); "" and "0" mean no age. It decodes from
@@ -25,16 +24,7 @@ func ParseAge(s string) (Age, error) {
 	if s == "" || s == "0" {
 		return 0, nil
 	}
-	for suffix, unit := range map[string]time.Duration{"d": Day, "w": 7 * Day} {
-		if n, ok := strings.CutSuffix(s, suffix); ok {
-			v, err := strconv.ParseUint(n, 10, 32)
-			if err != nil || v > maxAgeDays {
-				return 0, fmt.Errorf("%q is not an age: want whole days (400d), weeks (8w) or a duration (8760h)", s)
-			}
-			return Age(time.Duration(v) * unit), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
+	d, err := pipeline.ParseDuration(s)
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("%q is not an age: want whole days (400d), weeks (8w) or a duration (8760h)", s)
 	}
