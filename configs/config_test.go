@@ -161,3 +161,30 @@ func TestUnknownKeyBesideBadValueInSameSection(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretFilesOfEverySection: a *_file secret resolves and validates in
+// each section that has one (kibana.password_file once failed validation
+// because the file key stayed set beside the value read from it).
+func TestSecretFilesOfEverySection(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(Sources{Environ: []string{
+		"ASPAUDIT_SINK__TYPE=elasticsearch", "ASPAUDIT_SINK__USERNAME=u", "ASPAUDIT_SINK__PASSWORD_FILE=" + pw,
+		"ASPAUDIT_KIBANA__URL=http://k:5601", "ASPAUDIT_KIBANA__USERNAME=u", "ASPAUDIT_KIBANA__PASSWORD_FILE=" + pw,
+		"ASPAUDIT_DASHBOARDS__URL=http://d:5601", "ASPAUDIT_DASHBOARDS__API_KEY_FILE=" + pw,
+	}})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	for name, got := range map[string]string{
+		"sink.password":      cfg.Sink.Search.Conn.Password.Value(),
+		"kibana.password":    cfg.Kibana.Password.Value(),
+		"dashboards.api_key": cfg.Dashboards.APIKey.Value(),
+	} {
+		if got != "hunter2" {
+			t.Errorf("%s = %q, want the file's content", name, got)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline/retry"
-	"github.com/aspaudit/aspaudit/pipeline/secret"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // Config says how to reach Kibana (section "kibana") or OpenSearch
@@ -19,20 +19,9 @@ type Config struct {
 	// ("https://kibana.example.com:5601", "https://host/kibana"). Empty
 	// means: do not import, print how to import by hand.
 	URL string `koanf:"url"`
-	// Username and Password are HTTP basic credentials.
-	Username     string        `koanf:"username"`
-	Password     secret.Secret `koanf:"password"`
-	PasswordFile string        `koanf:"password_file"`
-	// APIKey is the base64 "id:key" form sent as "Authorization: ApiKey"
-	// (Kibana).
-	APIKey     secret.Secret `koanf:"api_key"`
-	APIKeyFile string        `koanf:"api_key_file"`
-	// CAFile is a PEM file of certificate authorities to trust instead of
-	// the system's.
-	CAFile string `koanf:"ca_file"`
-	// TLSInsecureSkipVerify turns off certificate verification; a warning
-	// is logged whenever it is used.
-	TLSInsecureSkipVerify bool `koanf:"tls_insecure_skip_verify"`
+	// Credentials are the authentication and TLS options, as for the
+	// search sink (api_key is Kibana's "Authorization: ApiKey").
+	conn.Credentials `koanf:",squash"`
 	// Space is the Kibana space to import into; empty is the default
 	// space. Kibana only.
 	Space string `koanf:"space"`
@@ -64,18 +53,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("url: %w", err))
 		}
 	}
-	if c.Password.IsSet() && c.PasswordFile != "" {
-		errs = append(errs, errors.New("password_file: set either password or password_file, not both"))
-	}
-	if c.APIKey.IsSet() && c.APIKeyFile != "" {
-		errs = append(errs, errors.New("api_key_file: set either api_key or api_key_file, not both"))
-	}
-	if (c.Password.IsSet() || c.PasswordFile != "") && c.Username == "" {
-		errs = append(errs, errors.New("username: needed with password"))
-	}
-	if c.Username != "" && (c.APIKey.IsSet() || c.APIKeyFile != "") {
-		errs = append(errs, errors.New("api_key: set either username/password or api_key, not both"))
-	}
+	errs = append(errs, c.Credentials.Validate())
 	if c.Space != "" && !spaceID.MatchString(c.Space) {
 		errs = append(errs, fmt.Errorf("space: %q is not a space id (lower case letters, digits, _ and -)", c.Space))
 	}
@@ -84,27 +62,6 @@ func (c Config) Validate() error {
 	}
 	if err := c.Retry.Validate(); err != nil {
 		errs = append(errs, prefixAll("retry.", err))
-	}
-	return errors.Join(errs...)
-}
-
-// ResolveSecrets reads password_file and api_key_file into Password and
-// APIKey. Errors name the key and the file, never a secret.
-func (c *Config) ResolveSecrets() error {
-	var errs []error
-	if c.PasswordFile != "" {
-		s, err := secret.FromFile(c.PasswordFile)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("password_file: %w", err))
-		}
-		c.Password = s
-	}
-	if c.APIKeyFile != "" {
-		s, err := secret.FromFile(c.APIKeyFile)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("api_key_file: %w", err))
-		}
-		c.APIKey = s
 	}
 	return errors.Join(errs...)
 }

@@ -19,11 +19,9 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatalf("default config: %v", err)
 	}
 	c := conn.Config{
-		URLs:       []string{"http://u:hunter2@", "localhost:9200"},
-		Password:   "p",
-		APIKey:     "k",
-		APIKeyFile: "/f",
-		Timeout:    -1,
+		URLs:        []string{"http://u:hunter2@", "localhost:9200"},
+		Credentials: conn.Credentials{Password: "p", APIKey: "k", APIKeyFile: "/f"},
+		Timeout:     -1,
 	}
 	err := c.Validate()
 	if err == nil {
@@ -59,8 +57,8 @@ func TestCredentialsSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []conn.Config{
-		{URLs: []string{srv.URL}, Username: "elastic", PasswordFile: pw},
-		{URLs: []string{srv.URL}, APIKeyFile: key},
+		{URLs: []string{srv.URL}, Credentials: conn.Credentials{Username: "elastic", PasswordFile: pw}},
+		{URLs: []string{srv.URL}, Credentials: conn.Credentials{APIKeyFile: key}},
 	} {
 		if err := c.ResolveSecrets(); err != nil {
 			t.Fatalf("ResolveSecrets: %v", err)
@@ -100,7 +98,7 @@ func TestCAFile(t *testing.T) {
 	if err := detect(conn.Config{URLs: []string{srv.URL}}); err == nil {
 		t.Fatal("an unknown certificate authority was trusted")
 	}
-	if err := detect(conn.Config{URLs: []string{srv.URL}, TLSInsecureSkipVerify: true}); err != nil {
+	if err := detect(conn.Config{URLs: []string{srv.URL}, Credentials: conn.Credentials{TLSInsecureSkipVerify: true}}); err != nil {
 		t.Fatalf("tls_insecure_skip_verify: %v", err)
 	}
 	ca := filepath.Join(t.TempDir(), "ca.pem")
@@ -108,7 +106,7 @@ func TestCAFile(t *testing.T) {
 	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := detect(conn.Config{URLs: []string{srv.URL}, CAFile: ca}); err != nil {
+	if err := detect(conn.Config{URLs: []string{srv.URL}, Credentials: conn.Credentials{CAFile: ca}}); err != nil {
 		t.Fatalf("ca_file: %v", err)
 	}
 }
