@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -155,19 +156,9 @@ func (r *run) summary() Summary {
 		if c := a.Window.Start.Compare(b.Window.Start); c != 0 {
 			return c
 		}
-		return compareStrings(a.Window.Series.String(), b.Window.Series.String())
+		return cmp.Compare(a.Window.Series.String(), b.Window.Series.String())
 	})
 	return s
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // coverage reads the coverage of s, retrying transient failures (a state

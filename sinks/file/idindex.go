@@ -1,6 +1,7 @@
 package file
 
 import (
+	"cmp"
 	"encoding/binary"
 	"slices"
 )
@@ -17,10 +18,10 @@ type idIndex struct {
 func newIDIndex() *idIndex { return &idIndex{recent: make(map[idHash]struct{})} }
 
 func (a idHash) compare(b idHash) int {
-	if c := cmpUint(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {
+	if c := cmp.Compare(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {
 		return c
 	}
-	return cmpUint(binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:]))
+	return cmp.Compare(binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:]))
 }
 
 func (x *idIndex) has(h idHash) bool {

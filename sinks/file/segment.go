@@ -3,6 +3,7 @@ package file
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -95,9 +96,9 @@ func listPartition(dir string) (listing, error) {
 func splitLeftovers(segs []segment) listing {
 	slices.SortFunc(segs, func(a, b segment) int {
 		if a.first != b.first {
-			return cmpUint(a.first, b.first)
+			return cmp.Compare(a.first, b.first)
 		}
-		return cmpUint(b.last, a.last) // the widest first
+		return cmp.Compare(b.last, a.last) // the widest first
 	})
 	var l listing
 	var reach uint64
@@ -110,16 +111,6 @@ func splitLeftovers(segs []segment) listing {
 		l.live = append(l.live, s)
 	}
 	return l
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // maxLine bounds one stored event line.
