@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
@@ -93,17 +94,17 @@ func (c Config) UsesSearch() bool { return c.Sink.Type != SinkFile }
 // Validate reports every problem at once, each prefixed by its full key.
 func (c Config) Validate() error {
 	errs := []error{
-		prefix("atlas", c.Atlas.Validate()),
-		prefix("pipeline", c.Pipeline.Validate()),
-		prefix("transform", c.Transform.Validate()),
-		prefix("log", c.Log.validate()),
+		pipeline.PrefixErrors("atlas.", c.Atlas.Validate()),
+		pipeline.PrefixErrors("pipeline.", c.Pipeline.Validate()),
+		pipeline.PrefixErrors("transform.", c.Transform.Validate()),
+		pipeline.PrefixErrors("log.", c.Log.validate()),
 		c.Sink.validate(),
 	}
 	if c.Kibana.URL != "" {
-		errs = append(errs, prefix("kibana", c.Kibana.Validate()))
+		errs = append(errs, pipeline.PrefixErrors("kibana.", c.Kibana.Validate()))
 	}
 	if c.Dashboards.URL != "" {
-		errs = append(errs, prefix("dashboards", c.Dashboards.Validate()))
+		errs = append(errs, pipeline.PrefixErrors("dashboards.", c.Dashboards.Validate()))
 	}
 	return errors.Join(errs...)
 }
@@ -111,9 +112,9 @@ func (c Config) Validate() error {
 func (s SinkConfig) validate() error {
 	switch s.Type {
 	case SinkFile:
-		return prefix("sink", s.File.Validate())
+		return pipeline.PrefixErrors("sink.", s.File.Validate())
 	case SinkElasticsearch, SinkOpenSearch:
-		return prefix("sink", errors.Join(s.File.Validate(), s.Search.Validate(), s.State.Validate(), s.State.CheckNames(s.Search.IndexPrefix)))
+		return pipeline.PrefixErrors("sink.", errors.Join(s.File.Validate(), s.Search.Validate(), s.State.Validate(), s.State.CheckNames(s.Search.IndexPrefix)))
 	}
 	return fmt.Errorf("sink.type: %q is not one of file, elasticsearch, opensearch", s.Type)
 }
@@ -138,19 +139,19 @@ func (l LogConfig) validate() error {
 func (c *Config) resolve(environ []string, needAtlas bool) error {
 	var errs []error
 	if c.UsesSearch() {
-		errs = append(errs, prefix("sink", c.Sink.Search.ResolveSecrets()))
+		errs = append(errs, pipeline.PrefixErrors("sink.", c.Sink.Search.ResolveSecrets()))
 	}
 	if c.Kibana.URL != "" {
-		errs = append(errs, prefix("kibana", c.Kibana.ResolveSecrets()))
+		errs = append(errs, pipeline.PrefixErrors("kibana.", c.Kibana.ResolveSecrets()))
 	}
 	if c.Dashboards.URL != "" {
-		errs = append(errs, prefix("dashboards", c.Dashboards.ResolveSecrets()))
+		errs = append(errs, pipeline.PrefixErrors("dashboards.", c.Dashboards.ResolveSecrets()))
 	}
 	env := envMap(environ)
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	if needAtlas || hasAtlasCredentials(c.Atlas, env) {
 		a, err := c.Atlas.Resolve(lookup)
-		errs = append(errs, prefix("atlas", err))
+		errs = append(errs, pipeline.PrefixErrors("atlas.", err))
 		c.Atlas = a
 	}
 	return errors.Join(errs...)
@@ -178,19 +179,4 @@ func envMap(environ []string) map[string]string {
 		}
 	}
 	return m
-}
-
-// prefix prefixes each of err's joined errors with "key.".
-func prefix(key string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var out []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			out = append(out, prefix(key, e))
-		}
-		return errors.Join(out...)
-	}
-	return fmt.Errorf("%s.%w", key, err)
 }

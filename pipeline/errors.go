@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -51,4 +52,22 @@ func RetryAfter(err error) (time.Duration, bool) {
 		return t.RetryAfter, true
 	}
 	return 0, false
+}
+
+// PrefixErrors puts prefix before each of err's joined errors (nested
+// joins included), so that every configuration problem names its full
+// key: PrefixErrors("retry.", err) turns "max: ..." into "retry.max: ...".
+// PrefixErrors(prefix, nil) is nil.
+func PrefixErrors(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, PrefixErrors(prefix, e))
+		}
+		return errors.Join(out...)
+	}
+	return fmt.Errorf("%s%w", prefix, err)
 }

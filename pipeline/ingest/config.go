@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 )
 
@@ -100,7 +101,7 @@ func (c Config) Validate() error {
 		bad("shutdown_timeout", "must not be negative")
 	}
 	if err := c.Retry.Validate(); err != nil {
-		errs = append(errs, prefixEach("retry.", err))
+		errs = append(errs, pipeline.PrefixErrors("retry.", err))
 	}
 	return errors.Join(errs...)
 }
@@ -122,17 +123,4 @@ func (c Config) workers() int {
 		return runtime.NumCPU()
 	}
 	return c.Workers
-}
-
-// prefixEach prefixes every error joined in err with key.
-func prefixEach(key string, err error) error {
-	var list interface{ Unwrap() []error }
-	if errors.As(err, &list) {
-		var out []error
-		for _, e := range list.Unwrap() {
-			out = append(out, fmt.Errorf("%s%w", key, e))
-		}
-		return errors.Join(out...)
-	}
-	return fmt.Errorf("%s%w", key, err)
 }

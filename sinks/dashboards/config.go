@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
@@ -61,7 +62,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("timeout: must not be negative"))
 	}
 	if err := c.Retry.Validate(); err != nil {
-		errs = append(errs, prefixAll("retry.", err))
+		errs = append(errs, pipeline.PrefixErrors("retry.", err))
 	}
 	return errors.Join(errs...)
 }
@@ -79,16 +80,4 @@ func checkURL(raw string) error {
 		return fmt.Errorf("%q: must not have a query or a fragment", u.Redacted())
 	}
 	return nil
-}
-
-// prefixAll prefixes every line of a joined error with p.
-func prefixAll(p string, err error) error {
-	var out []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			out = append(out, fmt.Errorf("%s%w", p, e))
-		}
-		return errors.Join(out...)
-	}
-	return fmt.Errorf("%s%w", p, err)
 }

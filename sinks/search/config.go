@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 	"github.com/aspaudit/aspaudit/sinks/search/templates"
@@ -69,7 +70,7 @@ func NewDefaultConfig() Config {
 func (c Config) Validate() error {
 	errs := []error{c.Conn.Validate(), c.Templates.Validate()}
 	if err := c.Retry.Validate(); err != nil {
-		errs = append(errs, prefixErrors("retry.", err))
+		errs = append(errs, pipeline.PrefixErrors("retry.", err))
 	}
 	if c.BatchSize < 1 {
 		errs = append(errs, errors.New("batch_size: must be at least 1"))
@@ -112,17 +113,4 @@ func validatePrefix(p string) error {
 		return errors.New("must be at most 200 bytes")
 	}
 	return nil
-}
-
-// prefixErrors prefixes each error joined in err with prefix.
-func prefixErrors(prefix string, err error) error {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		return fmt.Errorf("%s%w", prefix, err)
-	}
-	var out []error
-	for _, e := range joined.Unwrap() {
-		out = append(out, fmt.Errorf("%s%w", prefix, e))
-	}
-	return errors.Join(out...)
 }

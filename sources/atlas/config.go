@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
 )
@@ -134,7 +135,7 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 {
 		add("concurrency", "must be at least 1")
 	}
-	errs = append(errs, c.Timeouts.validate(), prefixed("retry", c.Retry.Validate()), validateProjects(c.Projects))
+	errs = append(errs, c.Timeouts.validate(), pipeline.PrefixErrors("retry.", c.Retry.Validate()), validateProjects(c.Projects))
 	return errors.Join(errs...)
 }
 
@@ -181,19 +182,4 @@ func validateNames(key string, names []string) error {
 		seen[n] = true
 	}
 	return errors.Join(errs...)
-}
-
-// prefixed prefixes each of err's joined errors with key.
-func prefixed(key string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var out []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			out = append(out, fmt.Errorf("%s.%w", key, e))
-		}
-		return errors.Join(out...)
-	}
-	return fmt.Errorf("%s.%w", key, err)
 }
