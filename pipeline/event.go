@@ -18,6 +18,24 @@ type Event struct {
 	// Failed marks a line that could not be parsed; Doc then holds the raw
 	// line with event.kind "pipeline_error" and error.message.
 	Failed bool
+	// Storage, when set, is the pooled block Doc was carved from; see
+	// Release.
+	Storage *DocBlock
+}
+
+// Release hands the storage of e's document back for reuse, once nothing
+// refers to Doc any more: the event is settled (stored, a duplicate or
+// dead-lettered) and the sink and the dead-letter place, which never keep
+// documents after returning, are done with it. Doc must not be read after
+// Release, through e or any copy of e. Releasing is optional (storage that
+// is never released is garbage collected) but must happen at most once per
+// event, which Release ensures for e itself by clearing e.Storage and
+// e.Doc.
+func (e *Event) Release() {
+	if b := e.Storage; b != nil {
+		e.Storage, e.Doc = nil, nil
+		b.release()
+	}
 }
 
 // Parser turns one raw audit line into an event. Implementations are safe

@@ -34,6 +34,39 @@ func (lineParser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) 
 
 var _ pipeline.Parser = lineParser{}
 
+// arenaParser is lineParser with documents carved from pooled blocks, as
+// the real parser's are; it remembers every block it handed out.
+type arenaParser struct {
+	mu     sync.Mutex
+	arena  pipeline.DocArena
+	blocks map[*pipeline.DocBlock]bool
+}
+
+func (p *arenaParser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
+	ev, err := lineParser{}.Parse(line, w)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ev.Doc, ev.Storage = p.arena.Copy(ev.Doc)
+	if p.blocks == nil {
+		p.blocks = map[*pipeline.DocBlock]bool{}
+	}
+	p.blocks[ev.Storage] = true
+	return ev, err
+}
+
+// inUse returns how many documents are not released yet, once the arena
+// has let go of its block.
+func (p *arenaParser) inUse() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.arena.Reset()
+	n := 0
+	for b := range p.blocks {
+		n += b.InUse()
+	}
+	return n
+}
+
 // lines returns n distinct lines for w, each ending in "\n".
 func lines(w pipeline.Window, n int) string {
 	var b strings.Builder
@@ -287,13 +320,14 @@ var _ pipeline.CheckpointStore = (*memStore)(nil)
 
 // rig is an engine over fakes.
 type rig struct {
-	src   *fakeSource
-	sink  *recSink
-	dl    *fakeDL
-	store *memStore
-	cfg   Config
-	now   time.Time
-	e     *Engine
+	parser pipeline.Parser // lineParser{} unless set
+	src    *fakeSource
+	sink   *recSink
+	dl     *fakeDL
+	store  *memStore
+	cfg    Config
+	now    time.Time
+	e      *Engine
 }
 
 func testConfig() Config {
@@ -318,7 +352,10 @@ func newRig(t *testing.T, mod func(*rig)) *rig {
 	if mod != nil {
 		mod(r)
 	}
-	e, err := New(r.cfg, Deps{Source: r.src, Parser: lineParser{}, Sink: r.sink, DeadLetter: r.dl,
+	if r.parser == nil {
+		r.parser = lineParser{}
+	}
+	e, err := New(r.cfg, Deps{Source: r.src, Parser: r.parser, Sink: r.sink, DeadLetter: r.dl,
 		Checkpoints: r.store, Now: func() time.Time { return r.now }})
 	if err != nil {
 		t.Fatal(err)

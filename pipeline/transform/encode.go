@@ -48,7 +48,7 @@ func (w *docWriter) encodeEventGroup(r *record, line []byte, ingested time.Time,
 	w.integer("severity", r.severity)
 	w.encodeConstants(ingested)
 	if keepOriginal {
-		w.line("original", line)
+		w.original("original", line)
 	}
 	w.close()
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 )
@@ -25,9 +24,9 @@ func New(cfg Config) *Parser {
 }
 
 // buffers is the storage a parse reuses, pooled so that a parse allocates
-// only the id (and, one in about twenty, a block of documents). The record
-// and the writer live on the stack during a parse and point into these
-// buffers: writing pointers into heap objects costs write barriers while
+// only the id (documents are carved from pooled blocks, see
+// pipeline.DocArena). The record and the writer live on the stack during a
+// parse and point into these buffers: writing pointers into heap objects costs write barriers while
 // the garbage collector runs, and a parse writes many.
 type buffers struct {
 	tape          tape
@@ -39,7 +38,7 @@ type buffers struct {
 	users         []qname
 	intermediates []endpoint
 	uuid          []byte
-	slab          slab
+	arena         pipeline.DocArena
 	stamp         stamp
 }
 
@@ -90,7 +89,8 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	bufs := bufferPool.Get().(*buffers)
 	tp := &bufs.tape
 	rec := bufs.record()
-	out := docWriter{buf: bufs.doc[:cap(bufs.doc)], validUTF8: utf8.Valid(line), tp: tp, stamp: &bufs.stamp}
+	validUTF8, plain := classifyLine(line)
+	out := docWriter{buf: bufs.doc[:cap(bufs.doc)], validUTF8: validUTF8, plain: plain, tp: tp, stamp: &bufs.stamp}
 	ingested := p.now().UTC().Truncate(time.Millisecond)
 	err := rec.read(line)
 	out.clean = out.validUTF8 && !tp.loneSurrogate
@@ -103,11 +103,13 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 		out.encodeEvent(&rec, line, w, ingested, p.keepOriginal)
 		ev.Time = rec.time
 	}
-	ev.Doc = bufs.slab.copy(out.doc())
+	ev.Doc, ev.Storage = bufs.arena.Copy(out.doc())
 	if cap(out.doc()) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
 		tp.line = nil
 		bufs.keep(&rec, out.doc())
 		bufferPool.Put(bufs)
+	} else {
+		bufs.arena.Reset()
 	}
 	return ev, err
 }

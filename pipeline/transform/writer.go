@@ -18,6 +18,9 @@ type docWriter struct {
 	comma bool
 	// validUTF8 says the line is valid UTF-8.
 	validUTF8 bool
+	// plain says the line is valid UTF-8 without bytes below 0x20 (see
+	// classifyLine).
+	plain bool
 	// clean says raw parts of the line can be copied without repair:
 	// valid UTF-8 and no unpaired surrogate escapes.
 	clean bool
@@ -117,6 +120,18 @@ func (w *docWriter) line(k string, line []byte) {
 	} else {
 		b = appendStringContent(b, line)
 	}
+	w.set(append(b, '"'))
+	w.comma = true
+}
+
+// original writes the raw line of a parsed line as an escaped string.
+func (w *docWriter) original(k string, line []byte) {
+	if !w.plain {
+		w.line(k, line)
+		return
+	}
+	b := append(appendKey(w.doc(), w.comma, k), '"')
+	b = w.tp.appendOriginal(b)
 	w.set(append(b, '"'))
 	w.comma = true
 }

@@ -1,0 +1,6 @@
+//go:build race
+
+package pipeline
+
+// poisonReleased: see DocBlock.release.
+const poisonReleased = true
