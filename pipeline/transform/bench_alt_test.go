@@ -188,12 +188,7 @@ func BenchmarkAltTapeOnly(b *testing.B) {
 
 // BenchmarkAltNoOriginal is the chosen parser with keep_original off.
 func BenchmarkAltNoOriginal(b *testing.B) {
-	p := New(Config{KeepOriginal: false})
-	m := startMeter(b)
-	for i := 0; i < b.N; i++ {
-		p.Parse(benchLines[i%len(benchLines)], benchWindow)
-	}
-	m.report(b)
+	benchmarkParse(b, New(Config{KeepOriginal: false}), true)
 }
 
 // BenchmarkAltReadOnly is the tape parse and field extraction, without the

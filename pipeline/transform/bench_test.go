@@ -65,18 +65,17 @@ const benchBatch = 1000
 // batches of benchBatch, each released once settled, so that document
 // storage is reused (see pipeline.DocArena).
 func BenchmarkParse(b *testing.B) {
-	benchmarkParse(b, true)
+	benchmarkParse(b, New(NewDefaultConfig()), true)
 }
 
 // BenchmarkParseKept is BenchmarkParse for a caller that keeps every
 // document (never releases): each block of documents is a new allocation
 // for the garbage collector.
 func BenchmarkParseKept(b *testing.B) {
-	benchmarkParse(b, false)
+	benchmarkParse(b, New(NewDefaultConfig()), false)
 }
 
-func benchmarkParse(b *testing.B, release bool) {
-	p := New(NewDefaultConfig())
+func benchmarkParse(b *testing.B, p *Parser, release bool) {
 	b.SetBytes(int64(corpusBytes(benchLines) / len(benchLines)))
 	batch := make([]pipeline.Event, 0, benchBatch)
 	m := startMeter(b)

@@ -10,6 +10,8 @@
 // The parser is a single-pass, validating JSON scanner that keeps free-form
 // parts (mongo param, OCSF unmapped, api.request) as raw JSON and copies them
 // into the output unchanged; the output is written by hand with its own JSON
-// string escaping. That is what reaches several hundred thousand lines per
-// second per core: see the benchmarks in bench_test.go.
+// string escaping; documents are carved from pooled blocks that the ingest
+// engine hands back once their batch is settled (pipeline.DocArena), so a
+// parse allocates only the id. That is what reaches several hundred
+// thousand lines per second per core: see the benchmarks in bench_test.go.
 package transform
