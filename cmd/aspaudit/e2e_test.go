@@ -6,7 +6,8 @@ package main
 // what ended up stored against what the fake served.
 //
 // The binary is built without the race detector unless ASPAUDIT_E2E_RACE=1
-// (the tests themselves still run under -race). Every e2e test is skipped
+// (the tests themselves still run under -race); scripts/test.sh, and so CI,
+// sets it. Every e2e test is skipped
 // with -short; those needing Elasticsearch or OpenSearch skip without
 // ASPAUDIT_TEST_ES_URL / ASPAUDIT_TEST_OS_URL (and fail under CI=true). The
 // crash test logs the seed of its kill moments; ASPAUDIT_E2E_KILL_SEED
