@@ -102,13 +102,12 @@ func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg conf
 // checkSink reaches the sink and reports what it lacks.
 func (c *checker) checkSink(ctx context.Context, cfg configs.Config) {
 	if !cfg.UsesSearch() {
-		s, err := file.New(ctx, cfg.Sink.File, nil)
+		msg, err := file.Check(cfg.Sink.File)
 		if err != nil {
 			c.problem("sink: %v", err)
 			return
 		}
-		_ = s.Close(ctx)
-		c.ok("data directory %s is writable", cfg.Sink.File.Path)
+		c.ok("%s", msg)
 		return
 	}
 	sink, err := search.New(cfg.Sink.Search, nil)

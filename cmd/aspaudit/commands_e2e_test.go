@@ -33,16 +33,24 @@ func writeConfig(t *testing.T, yaml string) string {
 
 // TestCheckAgainstFake: check passes with every workspace found, and
 // fails with exit 1 naming a workspace that does not exist; with both
-// kinds of credential.
+// kinds of credential. It creates nothing: the data directory it reports
+// as missing stays missing.
 func TestCheckAgainstFake(t *testing.T) {
 	t.Parallel()
 	binary(t)
 	for _, kind := range []credKind{serviceAccountCLIVars, apiKeyConfigVars} {
 		fake := checkFake(t)
-		e := fake.env(kind).with(envPairs(fileTarget(t).env)...)
+		data := filepath.Join(t.TempDir(), "not-yet")
+		e := fake.env(kind).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__PATH", data)
 
 		r := aspaudit(t, e, "check")
 		mustExit(t, r, exitOK, "check, every workspace")
+		if !strings.Contains(r.stderr, "data directory "+data+" does not exist yet; it can be created") {
+			t.Errorf("check does not report the missing data directory:\n%s", r.stderr)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("check created the data directory (stat: %v)", err)
+		}
 		for _, ws := range e2eWorkspaces {
 			if !strings.Contains(r.stderr, ws) {
 				t.Errorf("check does not list workspace %s:\n%s", ws, r.stderr)
