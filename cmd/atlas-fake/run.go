@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,10 +19,11 @@ type options struct {
 	listen, projects, workspaces, processors, auth string
 	clientID, clientSecret, publicKey, privateKey  string
 	lines, days, pageSize                          int
-	body, empty                                    string
+	body, empty, rateLimit                         string
 	crlf, auditAccess                              bool
 	seed                                           uint64
 	faults                                         atlastest.Faults
+	bucket                                         atlastest.RateLimit
 }
 
 func parseFlags(args []string, out io.Writer) (options, error) {
@@ -51,14 +53,21 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.Float64Var(&o.faults.Cut, "cut", 0, "share of download bodies cut off")
 	fs.DurationVar(&o.faults.RetryAfter, "retry-after", 10*time.Second, "Retry-After sent with -throttle")
 	fs.DurationVar(&o.faults.ChunkDelay, "chunk-delay", 0, "pause after every 32 KiB of body (slow downloads)")
+	fs.StringVar(&o.rateLimit, "rate-limit", "atlas", `per-project token bucket of the streams endpoints: atlas (1200 tokens, 500 more every 60s, as Atlas documents it), off, or CAPACITY/REFILL/EVERY, e.g. 20/10/1s`)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	return o, o.check()
+	err := o.check()
+	return o, err
 }
 
-func (o options) check() error {
+// check reports every bad flag at once and sets o.bucket.
+func (o *options) check() error {
 	var errs []error
+	var err error
+	if o.bucket, err = parseRateLimit(o.rateLimit); err != nil {
+		errs = append(errs, err)
+	}
 	if o.auth != "service-account" && o.auth != "api-key" && o.auth != "both" {
 		errs = append(errs, fmt.Errorf("-auth %q: want service-account, api-key or both", o.auth))
 	}
@@ -76,7 +85,7 @@ func (o options) check() error {
 
 func (o options) fakeConfig() atlastest.Config {
 	cfg := atlastest.Config{
-		MaxItemsPerPage: o.pageSize, AuditAccess: o.auditAccess, Faults: o.faults, Seed: o.seed,
+		MaxItemsPerPage: o.pageSize, AuditAccess: o.auditAccess, Faults: o.faults, RateLimit: o.bucket, Seed: o.seed,
 		Body: atlastest.Body{Shape: map[string]atlastest.Shape{"single": atlastest.Single, "members": atlastest.Members, "tar": atlastest.Tar}[o.body], CRLF: o.crlf},
 	}
 	if o.empty == "zero" {
@@ -134,6 +143,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 func printBanner(out io.Writer, url string, o options) {
 	fmt.Fprintf(out, "atlas-fake serving %s\n", url)
 	fmt.Fprintf(out, "projects %s, workspaces %s, %d lines each over the last %d days\n", o.projects, o.workspaces, o.lines, o.days)
+	if b := o.bucket; b.Capacity > 0 {
+		fmt.Fprintf(out, "rate limit per project: %d requests, %d more every %s\n", b.Capacity, b.Refill, b.Every)
+	}
 	fmt.Fprintf(out, "export MONGODB_ATLAS_BASE_URL=%s\n", url)
 	if o.auth != "api-key" {
 		fmt.Fprintf(out, "export MONGODB_ATLAS_CLIENT_ID=%s\nexport MONGODB_ATLAS_CLIENT_SECRET=%s\n", o.clientID, o.clientSecret)
@@ -153,4 +165,26 @@ func split(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseRateLimit reads -rate-limit: off, atlas, or CAPACITY/REFILL/EVERY.
+func parseRateLimit(v string) (atlastest.RateLimit, error) {
+	switch v {
+	case "off", "":
+		return atlastest.RateLimit{}, nil
+	case "atlas":
+		return atlastest.AtlasRateLimit(), nil
+	}
+	bad := fmt.Errorf("-rate-limit %q: want off, atlas or CAPACITY/REFILL/EVERY with positive numbers, e.g. 20/10/1s", v)
+	parts := strings.Split(v, "/")
+	if len(parts) != 3 {
+		return atlastest.RateLimit{}, bad
+	}
+	capacity, err1 := strconv.Atoi(parts[0])
+	refill, err2 := strconv.Atoi(parts[1])
+	every, err3 := time.ParseDuration(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil || capacity < 1 || refill < 1 || every <= 0 {
+		return atlastest.RateLimit{}, bad
+	}
+	return atlastest.RateLimit{Capacity: capacity, Refill: refill, Every: every}, nil
 }

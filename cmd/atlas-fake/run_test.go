@@ -11,6 +11,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sources/atlas"
+	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
 
 func TestRunServesUntilCancelled(t *testing.T) {
@@ -67,8 +68,28 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	err := run(context.Background(), []string{"-auth", "token", "-body", "zip"}, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "-auth") || !strings.Contains(err.Error(), "-body") {
+	err := run(context.Background(), []string{"-auth", "token", "-body", "zip", "-rate-limit", "20/0/1s"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-auth") || !strings.Contains(err.Error(), "-body") || !strings.Contains(err.Error(), "-rate-limit") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRateLimitFlag(t *testing.T) {
+	for v, want := range map[string]atlastest.RateLimit{
+		"":         {},
+		"off":      {},
+		"atlas":    {Capacity: 1200, Refill: 500, Every: time.Minute},
+		"20/10/1s": {Capacity: 20, Refill: 10, Every: time.Second},
+	} {
+		o, err := parseFlags([]string{"-rate-limit", v}, io.Discard)
+		got := o.fakeConfig().RateLimit
+		if err != nil || got.Capacity != want.Capacity || got.Refill != want.Refill || got.Every != want.Every {
+			t.Errorf("-rate-limit %q: %+v, %v; want %+v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"on", "20/10", "20/10/1", "0/10/1s", "20/-1/1s", "20/10/0s", "x/10/1s"} {
+		if _, err := parseFlags([]string{"-rate-limit", v}, io.Discard); err == nil || !strings.Contains(err.Error(), "-rate-limit") {
+			t.Errorf("-rate-limit %q: %v", v, err)
+		}
 	}
 }

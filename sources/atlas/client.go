@@ -202,9 +202,18 @@ func (c *Client) send(ctx context.Context, r request) (*sent, error) {
 func (c *Client) classify(g *gate, e *APIError, v verdict, info callInfo) error {
 	e.Hint = hint(e, info)
 	if v == throttled || (v == retryable && e.RetryAfter > 0) {
-		if e.RetryAfter > 0 {
+		switch {
+		case e.RetryAfter > 0:
 			g.pause(e.RetryAfter)
 			c.log.Warn("atlas asked to wait", "call", e.Call, "status", e.Status, "retry_after", e.RetryAfter)
+		case v == throttled:
+			// Atlas may leave Retry-After out, but its bucket refuses
+			// every request of the project all the same: hold them all
+			// for the first step of the backoff rather than let every
+			// worker meet the empty bucket.
+			g.pause(c.cfg.Retry.Initial)
+			c.log.Warn("atlas refused a request for the project's rate limit without saying how long to wait; holding the project's requests",
+				"call", e.Call, "status", e.Status, "wait", c.cfg.Retry.Initial)
 		}
 		return pipeline.Throttle(e, e.RetryAfter)
 	}

@@ -15,7 +15,8 @@
 //
 // The client is polite: a token-bucket rate limit per project (shared by
 // every call to that project, and paused for the whole project when Atlas
-// answers 429 with Retry-After), a bound on concurrent requests across
+// answers 429: for its Retry-After, or for Config.Retry's first wait when
+// it sends none), a bound on concurrent requests across
 // projects, connect/TLS/response-header timeouts and a timeout on idle body
 // reads rather than on the whole download, so large windows can take as
 // long as they need.

@@ -12,8 +12,9 @@ import (
 )
 
 // gate spaces the requests to one project: a token bucket, and a pause
-// for the whole project after Atlas answered 429 with Retry-After (every
-// other request of the project would be refused too).
+// for the whole project after Atlas answered 429 (every other request of
+// the project would be refused too): for its Retry-After, or without one
+// for the first step of the retry policy.
 type gate struct {
 	limiter *rate.Limiter
 	mu      sync.Mutex

@@ -20,10 +20,11 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	aborted := false
 	defer func() {
 		if !aborted {
+			rec.RetryAfter = w.Header().Get("Retry-After")
 			f.record(rec)
 		}
 	}()
-	if !f.authenticate(w, r, &rec) {
+	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
 		return
 	}
 	ws, q, version, ok := f.checkAuditRequest(w, r, &rec)

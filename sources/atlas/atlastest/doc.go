@@ -16,6 +16,18 @@
 // (Inject) or random (Faults: 429 with and without Retry-After, 503, bodies
 // cut off, slow or stalled); and it records every request (Requests).
 //
+// Config.RateLimit adds Atlas's real rate limit (off by default;
+// AtlasRateLimit gives 1200 tokens refilled by 500 every 60 s): a token
+// bucket per project shared by the workspace list and the audit-log
+// download, refilled in steps. An authenticated request takes a token, and
+// one that finds the bucket empty is answered 429 RATE_LIMITED_TOKEN_BUCKET
+// with Retry-After (whole seconds until the next refill, rounded up),
+// RateLimit-Limit, RateLimit-Remaining and Atlas's detail text ("Rate limit
+// exceeded for ... Please retry after 55 seconds. ..."). TakeTokens drains
+// a bucket as the project's other clients would. Scale the bucket down (a
+// capacity of 20, refilled by 10 every second) to meet it in tests within
+// seconds.
+//
 // Error codes for 406 and 410 are not publicly documented; the fake uses
 // NOT_ACCEPTABLE and API_VERSION_GONE.
 package atlastest

@@ -63,6 +63,11 @@ func (f *Fake) matchRule(endpoint, workspace string) *Rule {
 
 // writeError answers with Atlas's error body.
 func writeError(w http.ResponseWriter, status int, code, detail string) {
+	writeErrorParams(w, status, code, detail, []any{})
+}
+
+// writeErrorParams answers with Atlas's error body and its parameters.
+func writeErrorParams(w http.ResponseWriter, status int, code, detail string, params []any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Error-Code", code)
 	w.WriteHeader(status)
@@ -70,7 +75,7 @@ func writeError(w http.ResponseWriter, status int, code, detail string) {
 		"detail":     detail,
 		"error":      status,
 		"errorCode":  code,
-		"parameters": []any{},
+		"parameters": params,
 		"reason":     http.StatusText(status),
 	})
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// default: it changes what later windows hold.
 	AuditAccess bool
 	Faults      Faults
+	// RateLimit is the per-project token bucket of the Streams endpoints;
+	// the zero value is off (AtlasRateLimit gives Atlas's numbers).
+	RateLimit RateLimit
 	// Seed makes random faults repeatable.
 	Seed uint64
 }
@@ -46,6 +49,7 @@ type Fake struct {
 	tokens   map[string]time.Time
 	nonces   map[string]bool
 	rules    []*Rule
+	buckets  map[string]*bucket
 	log      []Request
 	rng      *rand.Rand
 }
@@ -67,6 +71,7 @@ func New(cfg Config) *Fake {
 		projects: map[string]map[string]*workspace{},
 		tokens:   map[string]time.Time{},
 		nonces:   map[string]bool{},
+		buckets:  map[string]*bucket{},
 		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
 	}
 	f.mux = http.NewServeMux()

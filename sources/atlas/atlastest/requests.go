@@ -25,8 +25,11 @@ type Request struct {
 	Status        int
 	// Fault names the random fault applied: "throttle", "throttle-bare",
 	// "unavailable", "cut", "stall", "slow", or "" for none; scripted
-	// errors are "inject".
+	// errors are "inject", and 429s of the project's empty token bucket
+	// (Config.RateLimit) "rate-limit".
 	Fault string
+	// RetryAfter is the Retry-After header the answer carried, if any.
+	RetryAfter string
 	// Lines is the number of lines put in the body (before a cut).
 	Lines int
 }

@@ -14,8 +14,11 @@ import (
 // 100, capped at Config.MaxItemsPerPage) and pageNum (from 1).
 func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 	rec := f.newRecord(r, "streams")
-	defer func() { f.record(rec) }()
-	if !f.authenticate(w, r, &rec) {
+	defer func() {
+		rec.RetryAfter = w.Header().Get("Retry-After")
+		f.record(rec)
+	}()
+	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
 		return
 	}
 	if !groupID.MatchString(rec.Project) {
