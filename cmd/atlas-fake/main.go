@@ -1,7 +1,7 @@
 // Command atlas-fake serves aspaudit's fake Atlas Admin API on a port, for
 // demos and manual tests: generated audit logs for the given projects and
 // workspaces, behind a service account or an API key, with optional faults
-// and Atlas's per-project rate limit (-rate-limit atlas, or scaled down).
+// and Atlas's per-project rate limit (on by default; -rate-limit off, or scaled down).
 // It prints the base URL and the environment variables that point aspaudit
 // (or the Atlas CLI) at it, and stops cleanly on SIGINT or SIGTERM.
 //
