@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -16,7 +16,7 @@ import (
 
 // rediscoverEvery is how often `run` lists the workspaces of projects
 // configured without a workspace list, to follow new workspaces too.
-const rediscoverEvery = time.Hour
+var rediscoverEvery = time.Hour // a variable for tests
 
 // follower runs continuous ingestion project by project, so that a project
 // whose discovery fails (retried with backoff) never holds the others.
@@ -46,18 +46,29 @@ func followProjects(ctx context.Context, eng *ingest.Engine, client *atlas.Clien
 }
 
 // project discovers p's series and follows them; without once, it lists
-// the workspaces again every rediscoverEvery and follows new ones too.
+// the workspaces again every rediscoverEvery, follows new ones too and
+// stops following those no longer listed (deleted workspaces).
 func (f *follower) project(ctx context.Context, p atlas.ProjectConfig) {
 	series, err := discoverProject(ctx, f.client, f.cfg, p, f.log, f.once)
 	if err != nil {
 		f.fail(err)
 		return
 	}
-	f.follow(ctx, p, series)
-	if f.once || len(p.Workspaces) > 0 {
-		return
+	fl := f.eng.Follow(ctx, f.once)
+	fl.Add(series...)
+	if !f.once && len(p.Workspaces) == 0 {
+		f.rediscover(ctx, p, fl)
 	}
-	known := series
+	sum := fl.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	addSummary(&f.total, sum)
+}
+
+// rediscover lists p's workspaces every rediscoverEvery until ctx ends and
+// brings fl's series in line: new workspaces are followed, workspaces no
+// longer listed are not. A failed listing changes nothing.
+func (f *follower) rediscover(ctx context.Context, p atlas.ProjectConfig, fl *ingest.Following) {
 	t := time.NewTicker(rediscoverEvery)
 	defer t.Stop()
 	for {
@@ -67,35 +78,43 @@ func (f *follower) project(ctx context.Context, p atlas.ProjectConfig) {
 		case <-t.C:
 		}
 		found, err := atlas.PlanSeries(ctx, f.client, []atlas.ProjectConfig{p})
-		if err != nil {
+		if err != nil && !errors.Is(err, atlas.ErrNoWorkspaces) {
 			f.log.Warn("listing workspaces again failed; following the known ones", "project", p.ID, "err", err)
 			continue
 		}
-		var added []pipeline.Series
-		for _, s := range found {
-			if !slices.Contains(known, s) {
-				added = append(added, s)
-			}
+		f.reconcile(p, fl, found)
+	}
+}
+
+// reconcile follows the series of found that fl does not follow yet and
+// stops following those found lacks.
+func (f *follower) reconcile(p atlas.ProjectConfig, fl *ingest.Following, found []pipeline.Series) {
+	followed := fl.Series()
+	var added []pipeline.Series
+	for _, s := range found {
+		if !slices.Contains(followed, s) {
+			added = append(added, s)
 		}
-		if len(added) > 0 {
-			f.log.Info("new workspaces found, following them", "project", p.ID, "series", len(added))
-			known = append(known, added...)
-			f.follow(ctx, p, added)
+	}
+	if len(added) > 0 {
+		f.log.Info("new workspaces found, following them", "project", p.ID, "series", seriesNames(added))
+		fl.Add(added...)
+	}
+	for _, s := range followed {
+		if !slices.Contains(found, s) {
+			f.log.Info("workspace no longer listed (deleted?), stopped following it; it is followed again if it comes back",
+				"project", p.ID, "series", s.String())
+			fl.Remove(s)
 		}
 	}
 }
 
-// follow runs the engine's continuous mode for series in the background.
-func (f *follower) follow(ctx context.Context, p atlas.ProjectConfig, series []pipeline.Series) {
-	f.wg.Go(func() {
-		sum, err := f.eng.Continuous(ctx, series, f.once)
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		addSummary(&f.total, sum)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("project %s: %w", p.ID, err))
-		}
-	})
+func seriesNames(series []pipeline.Series) []string {
+	out := make([]string, len(series))
+	for i, s := range series {
+		out[i] = s.String()
+	}
+	return out
 }
 
 func (f *follower) fail(err error) {

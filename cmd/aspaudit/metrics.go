@@ -90,6 +90,14 @@ func (m *metrics) SeriesProgress(s pipeline.Series, until time.Time) {
 	m.mu.Unlock()
 }
 
+// SeriesRemoved drops a series no longer followed from the lag metrics, so
+// that a deleted workspace does not look like one falling behind.
+func (m *metrics) SeriesRemoved(s pipeline.Series) {
+	m.mu.Lock()
+	delete(m.covered, s.String())
+	m.mu.Unlock()
+}
+
 // atlasResponse counts one Atlas request; it is the client's OnResponse.
 func (m *metrics) atlasResponse(endpoint string, status int) {
 	m.atlas.WithLabelValues(endpoint, strconv.Itoa(status)).Inc()

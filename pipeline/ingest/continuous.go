@@ -30,14 +30,72 @@ func (e *Engine) Continuous(ctx context.Context, series []pipeline.Series, once 
 	if len(series) == 0 {
 		return Summary{}, errors.New("continuous: no series given")
 	}
-	r := e.newRun(ctx, true)
-	var wg conc.WaitGroup
+	f := e.Follow(ctx, once)
+	f.Add(series...)
+	return f.Wait(), nil
+}
+
+// Following is a continuous run (see Continuous) whose series can change
+// while it runs: series found later are added, and series that went away
+// (a deleted workspace) are removed, all sharing one concurrency limit and
+// one summary. Add, Remove and Wait are used from one goroutine.
+type Following struct {
+	r         *run
+	once      bool
+	followers map[pipeline.Series]*follower
+	wg        conc.WaitGroup
+}
+
+// Follow starts a continuous run with no series yet; see Continuous for
+// what ctx and once mean.
+func (e *Engine) Follow(ctx context.Context, once bool) *Following {
+	return &Following{r: e.newRun(ctx, true), once: once, followers: map[pipeline.Series]*follower{}}
+}
+
+// Add follows series not followed yet.
+func (fl *Following) Add(series ...pipeline.Series) {
 	for _, s := range series {
-		f := &follower{r: r, s: s}
-		wg.Go(func() { f.follow(once) })
+		if _, ok := fl.followers[s]; ok {
+			continue
+		}
+		ctx, cancel := context.WithCancel(fl.r.stop)
+		f := &follower{r: fl.r, s: s, ctx: ctx, quit: cancel}
+		fl.followers[s] = f
+		fl.wg.Go(func() {
+			defer cancel()
+			f.follow(fl.once)
+		})
 	}
-	wg.Wait()
-	return r.summary(), nil
+}
+
+// Remove stops following s: no pass of it starts any more (a window in
+// flight still finishes or fails), and its failures leave the summary. It
+// reports whether s was followed.
+func (fl *Following) Remove(s pipeline.Series) bool {
+	f, ok := fl.followers[s]
+	if !ok {
+		return false
+	}
+	delete(fl.followers, s)
+	f.quit()
+	return true
+}
+
+// Series returns the series followed now.
+func (fl *Following) Series() []pipeline.Series {
+	out := make([]pipeline.Series, 0, len(fl.followers))
+	for s := range fl.followers {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Wait waits for every follower to end (after one pass with once, else
+// when the run's context ends) and returns the run's summary. No Add may
+// follow it.
+func (fl *Following) Wait() Summary {
+	fl.wg.Wait()
+	return fl.r.summary()
 }
 
 // follower follows one series in continuous mode.
@@ -45,6 +103,9 @@ type follower struct {
 	r      *run
 	s      pipeline.Series
 	anchor time.Time // where this process started the series
+	// ctx ends with the run or when the series is removed (quit).
+	ctx  context.Context
+	quit context.CancelFunc
 
 	mu  sync.Mutex
 	cov pipeline.Coverage
@@ -54,22 +115,31 @@ func (f *follower) follow(once bool) {
 	cfg := f.r.e.cfg
 	failures := 0
 	for {
+		if f.ctx.Err() != nil && f.r.stop.Err() == nil {
+			f.removed()
+			return
+		}
 		err := f.pass()
 		if once || f.r.stop.Err() != nil {
 			return
 		}
 		wait := cfg.PollInterval
-		if err != nil {
+		if err != nil && f.ctx.Err() == nil {
 			failures++
 			wait = cfg.Retry.Wait(failures, err)
 			f.r.e.log.Warn("series pass failed, retrying", "series", f.s.String(), "wait", wait.Round(time.Millisecond), "error", err)
-		} else {
+		} else if err == nil {
 			failures = 0
 		}
-		if retry.Sleep(f.r.stop, wait) != nil {
-			return
-		}
+		_ = retry.Sleep(f.ctx, wait)
 	}
+}
+
+// removed ends a removed series: what failed of it no longer counts.
+func (f *follower) removed() {
+	f.r.forget(f.s)
+	f.r.e.obs.SeriesRemoved(f.s)
+	f.r.e.log.Info("stopped following series", "series", f.s.String())
 }
 
 // pass plans the series from its coverage and settles the planned windows.
@@ -100,7 +170,7 @@ func (f *follower) pass() error {
 	var firstErr error
 	p := pool.New().WithMaxGoroutines(r.e.cfg.Concurrency)
 	for i, w := range windows {
-		if r.stop.Err() != nil {
+		if f.ctx.Err() != nil { // the run stops, or the series was removed
 			r.canceled(len(windows) - i)
 			break
 		}

@@ -236,3 +236,72 @@ func TestContinuousNeedsSeries(t *testing.T) {
 		t.Error("no error without series")
 	}
 }
+
+// TestFollowingAddAndRemove follows a series whose every fetch fails for
+// good (a deleted workspace), adds a second one while running, then
+// removes the first: it is fetched no more, its failures leave the
+// summary, and the second goes on.
+func TestFollowingAddAndRemove(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var ticks atomic.Int32
+	r := newRig(t, func(r *rig) {
+		r.cfg.PollInterval = time.Millisecond
+		r.src.fail = func(w pipeline.Window, _ int) error {
+			if w.Series == seriesA {
+				return pipeline.Permanent(errors.New("404 STREAM_TENANT_NOT_FOUND_FOR_NAME"))
+			}
+			return nil
+		}
+	})
+	base := r.now
+	r.e.now = func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Minute) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+
+	fl := r.e.Follow(ctx, false)
+	fl.Add(seriesA)
+	waitFor("A to be fetched twice", func() bool { return r.src.seriesFetches(seriesA) >= 2 })
+	fl.Add(seriesB, seriesA) // A is followed already
+	waitFor("B to be stored", func() bool { return r.store.coverage(seriesB) != nil })
+	if got := fl.Series(); len(got) != 2 {
+		t.Fatalf("following %v, want A and B", got)
+	}
+	if !fl.Remove(seriesA) || fl.Remove(seriesA) {
+		t.Fatal("Remove: want true for a followed series, then false")
+	}
+	if got := fl.Series(); len(got) != 1 || got[0] != seriesB {
+		t.Fatalf("following %v after removing A, want B", got)
+	}
+	// B keeps going; A, once its pass in flight is over, is not fetched.
+	progress := func(d time.Duration) {
+		target := r.store.coverage(seriesB).Last().Add(d)
+		waitFor("B to go on", func() bool { return !r.store.coverage(seriesB).Last().Before(target) })
+	}
+	progress(5 * time.Minute)
+	before := r.src.seriesFetches(seriesA)
+	progress(20 * time.Minute)
+	if after := r.src.seriesFetches(seriesA); after != before {
+		t.Errorf("A fetched %d more times after it was removed", after-before)
+	}
+	cancel()
+	sum := fl.Wait()
+	for _, f := range sum.Failures {
+		if f.Window.Series == seriesA {
+			t.Errorf("the summary keeps a failure of the removed series: %v", f)
+		}
+	}
+	if sum.Done == 0 || !sum.Stopped {
+		t.Errorf("summary %+v", sum)
+	}
+}

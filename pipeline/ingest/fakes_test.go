@@ -374,3 +374,16 @@ func day(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UT
 func win(s pipeline.Series, a, b time.Time) pipeline.Window {
 	return pipeline.Window{Series: s, Start: a, End: b}
 }
+
+// seriesFetches counts the fetches of every window of s.
+func (s *fakeSource) seriesFetches(series pipeline.Series) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, c := range s.fetches {
+		if k.series == series {
+			n += c
+		}
+	}
+	return n
+}

@@ -25,6 +25,9 @@ type Observer interface {
 	// in continuous mode advances: everything from where the run started
 	// up to coveredUntil is stored.
 	SeriesProgress(s pipeline.Series, coveredUntil time.Time)
+	// SeriesRemoved is called when a series is no longer followed (see
+	// Following.Remove): its progress will not be reported any more.
+	SeriesRemoved(s pipeline.Series)
 }
 
 // Kinds of error, for metric labels.
@@ -57,3 +60,4 @@ func (nopObserver) WindowDone(pipeline.Window, Stats, error, time.Duration) {}
 func (nopObserver) BatchWritten(int, time.Duration)                         {}
 func (nopObserver) Retry(string)                                            {}
 func (nopObserver) SeriesProgress(pipeline.Series, time.Time)               {}
+func (nopObserver) SeriesRemoved(pipeline.Series)                           {}

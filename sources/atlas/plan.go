@@ -8,6 +8,10 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 )
 
+// ErrNoWorkspaces is the cause (see errors.Is) of PlanSeries' error for a
+// project listed without workspaces that has none.
+var ErrNoWorkspaces = errors.New("it has no stream processing workspace")
+
 // PlanSeries returns the series to fetch for projects: for each project its
 // configured workspaces, or every workspace lister finds when none is
 // configured; each workspace once, or once per configured processor. A
@@ -26,7 +30,7 @@ func PlanSeries(ctx context.Context, lister pipeline.WorkspaceLister, projects [
 				return nil, fmt.Errorf("planning project %s: %w", p.ID, err)
 			}
 			if len(found) == 0 {
-				return nil, fmt.Errorf("planning project %s: it has no stream processing workspace", p.ID)
+				return nil, fmt.Errorf("planning project %s: %w", p.ID, ErrNoWorkspaces)
 			}
 			workspaces = found
 		}

@@ -47,6 +47,15 @@ func (f *Fake) AddWorkspaceFunc(project, name string, fn LogFunc) {
 	f.putWorkspace(project, name, &workspace{fn: fn})
 }
 
+// RemoveWorkspace deletes a workspace, as deleting it in Atlas does: it
+// leaves the list, and its audit logs answer 404
+// STREAM_TENANT_NOT_FOUND_FOR_NAME. The project stays.
+func (f *Fake) RemoveWorkspace(project, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.projects[project], name)
+}
+
 // AddProject adds a project with no workspace (a project that exists but
 // has nothing to list).
 func (f *Fake) AddProject(project string) {

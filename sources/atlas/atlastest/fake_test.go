@@ -277,3 +277,19 @@ func TestStreamsPagination(t *testing.T) {
 		t.Fatalf("names over pages: %v", names)
 	}
 }
+
+func TestRemoveWorkspace(t *testing.T) {
+	s := newFake(t, Config{})
+	s.AddWorkspace(project, "keep", nil)
+	s.AddWorkspace(project, "gone", []Line{{Time: t0, Text: "a"}})
+	s.RemoveWorkspace(project, "gone")
+	c := &http.Client{Transport: digest.NewTransport("pub", "priv")}
+	_, body := get(t, c, fmt.Sprintf("%s/api/atlas/v2/groups/%s/streams", s.URL, project), "application/vnd.atlas.2023-02-01+json")
+	if !strings.Contains(string(body), `"keep"`) || strings.Contains(string(body), `"gone"`) || !strings.Contains(string(body), `"totalCount":1`) {
+		t.Errorf("list after removing a workspace: %s", body)
+	}
+	resp, body := get(t, c, auditURL(s, "gone", t0, t1, ""), gz)
+	if resp.StatusCode != 404 || !strings.Contains(string(body), "STREAM_TENANT_NOT_FOUND_FOR_NAME") {
+		t.Errorf("audit logs of a removed workspace: %d %s", resp.StatusCode, body)
+	}
+}
