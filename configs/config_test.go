@@ -188,3 +188,32 @@ func TestSecretFilesOfEverySection(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSSigV4Keys checks that the sink's aws keys load from the file and
+// the environment and that their errors name the full key.
+func TestAWSSigV4Keys(t *testing.T) {
+	p := writeFile(t, `
+sink:
+  type: opensearch
+  urls: [https://search-audit-abc123.eu-west-1.es.amazonaws.com]
+  aws:
+    sigv4: true
+    profile: audit
+`)
+	cfg, err := Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__AWS__REGION=eu-west-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Sink.Search.Conn.AWS; !a.SigV4 || a.Region != "eu-west-1" || a.Profile != "audit" {
+		t.Fatalf("sink.aws = %+v", a)
+	}
+	_, err = Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__USERNAME=aspaudit", "ASPAUDIT_SINK__AWS__TYPO=1"}})
+	if err == nil {
+		t.Fatal("sigv4 with a username: no error")
+	}
+	for _, want := range []string{"sink.aws.sigv4:", "sink.aws.typo"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+}

@@ -38,8 +38,16 @@ var _ esapi.Transport = (*Client)(nil)
 
 // New builds a client from cfg, whose secrets must already be resolved
 // (Config.ResolveSecrets). It does not contact the cluster; call Detect
-// for that. log may be nil.
+// for that. With aws.sigv4 it reads the AWS configuration (region,
+// profile) but fetches credentials only when the first request is sent.
+// log may be nil.
 func New(cfg Config, log *slog.Logger) (*Client, error) {
+	return newClient(cfg, log, nil)
+}
+
+// newClient is New with wrap, when not nil, applied to the HTTP transport
+// below the SigV4 signer (tests alter requests after signing with it).
+func newClient(cfg Config, log *slog.Logger, wrap func(http.RoundTripper) http.RoundTripper) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -54,9 +62,18 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		}
 		urls = append(urls, u)
 	}
+	var rt http.RoundTripper
 	rt, err := httpTransport(cfg, log)
 	if err != nil {
 		return nil, err
+	}
+	if wrap != nil {
+		rt = wrap(rt)
+	}
+	if cfg.AWS.SigV4 {
+		if rt, err = newSigV4Transport(cfg.AWS, urls, rt, log); err != nil {
+			return nil, err
+		}
 	}
 	opts := []elastictransport.Option{
 		elastictransport.WithURLs(urls...),

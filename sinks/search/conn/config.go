@@ -16,6 +16,9 @@ type Config struct {
 	Credentials `koanf:",squash"`
 	// Timeout bounds one request, from sending to reading the whole answer.
 	Timeout time.Duration `koanf:"timeout"`
+	// AWS signs requests for Amazon OpenSearch Service (aws.sigv4). It is
+	// here and not in Credentials, which Kibana and Dashboards share.
+	AWS AWSConfig `koanf:"aws"`
 }
 
 // NewDefaultConfig returns a local, unauthenticated cluster on port 9200
@@ -35,7 +38,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("urls: %w", err))
 		}
 	}
-	errs = append(errs, c.Credentials.Validate())
+	errs = append(errs, c.Credentials.Validate(), c.AWS.validate(c.Credentials, c.URLs))
 	if c.Timeout < 0 {
 		errs = append(errs, errors.New("timeout: must not be negative"))
 	}

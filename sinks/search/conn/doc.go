@@ -23,4 +23,16 @@
 // transport's connection pool, which sets a failing node aside for a while.
 // Request bodies are sent as given: the bulk sink compresses them itself
 // so that a retried request does not compress again.
+//
+// # AWS SigV4
+//
+// With aws.sigv4 the HTTP transport is wrapped by a signer for Amazon
+// OpenSearch Service (service "es"): aws-sdk-go-v2's config module finds
+// region and credentials as the AWS CLI does, and its v4 signer signs a
+// copy of each request over the body as sent (compressed bytes included,
+// hashed in X-Amz-Content-Sha256). It sits below elastictransport, so
+// every request, whichever node it goes to and however often it is sent,
+// is signed at the moment it leaves. The SDK's config module brings its
+// credential providers (STS, SSO, IMDS) with it, about 4 MB of binary;
+// writing that chain by hand would miss the cases users rely on.
 package conn
