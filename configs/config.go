@@ -27,13 +27,13 @@ const (
 
 // Config is every option of aspaudit, by section.
 type Config struct {
-	Atlas      atlas.Config      `koanf:"atlas"`
-	Sink       SinkConfig        `koanf:"sink"`
-	Pipeline   ingest.Config     `koanf:"pipeline"`
-	Transform  transform.Config  `koanf:"transform"`
-	Kibana     dashboards.Config `koanf:"kibana"`
-	Dashboards dashboards.Config `koanf:"dashboards"`
-	Log        LogConfig         `koanf:"log"`
+	Atlas      atlas.Config         `koanf:"atlas"`
+	Sink       SinkConfig           `koanf:"sink"`
+	Pipeline   ingest.Config        `koanf:"pipeline"`
+	Transform  transform.Config     `koanf:"transform"`
+	Kibana     dashboards.Config    `koanf:"kibana"`
+	Dashboards dashboards.OSDConfig `koanf:"dashboards"`
+	Log        LogConfig            `koanf:"log"`
 	// Listen is the address of the /metrics and /healthz listener of
 	// `aspaudit run`; empty turns it off.
 	Listen string `koanf:"listen"`
@@ -73,7 +73,7 @@ func NewDefaultConfig() Config {
 		Pipeline:   pipelineDefaults(),
 		Transform:  transform.NewDefaultConfig(),
 		Kibana:     dashboards.NewDefaultConfig(),
-		Dashboards: dashboards.NewDefaultConfig(),
+		Dashboards: dashboards.NewDefaultOSDConfig(),
 		Log:        LogConfig{Level: "info", Format: "auto"},
 	}
 }

@@ -141,7 +141,11 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 	targets := []struct {
 		cfg    dashboards.Config
 		flavor dashboards.Flavor
-	}{{cfg.Kibana, dashboards.Kibana}, {cfg.Dashboards, dashboards.OpenSearchDashboards}}
+		opts   []dashboards.Option
+	}{
+		{cfg.Kibana, dashboards.Kibana, nil},
+		{cfg.Dashboards.Config, dashboards.OpenSearchDashboards, []dashboards.Option{dashboards.SignWithAWS(cfg.Dashboards.AWS)}},
+	}
 	var errs []error
 	imported := false
 	for _, t := range targets {
@@ -149,7 +153,7 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 			continue
 		}
 		imported = true
-		if err := importSavedObjects(ctx, io, cfg, t.cfg, t.flavor, log); err != nil {
+		if err := importSavedObjects(ctx, io, cfg, t.cfg, t.flavor, log, t.opts...); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -159,7 +163,7 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 	return errs
 }
 
-func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger) error {
+func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger, opts ...dashboards.Option) error {
 	export := f.SavedObjects()
 	if pattern := search.IndexPattern(cfg.Sink.Search.IndexPrefix); pattern != "atlas-streams-audit-*" {
 		var err error
@@ -167,7 +171,7 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 			return fmt.Errorf("adapting the %s objects to %s: %w", f, pattern, err)
 		}
 	}
-	im, err := dashboards.New(dc, f, log)
+	im, err := dashboards.New(dc, f, log, opts...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f, err)
 	}

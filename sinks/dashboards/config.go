@@ -33,6 +33,26 @@ type Config struct {
 	Retry retry.Policy `koanf:"retry"`
 }
 
+// OSDConfig is the OpenSearch Dashboards section: Config, plus AWS SigV4
+// signing for the Dashboards of an Amazon OpenSearch Service domain whose
+// access policy names IAM principals (keys under "aws", as for the sink).
+type OSDConfig struct {
+	Config `koanf:",squash"`
+	AWS    conn.AWSConfig `koanf:"aws"`
+}
+
+// NewDefaultOSDConfig returns NewDefaultConfig without signing.
+func NewDefaultOSDConfig() OSDConfig { return OSDConfig{Config: NewDefaultConfig()} }
+
+// Validate reports every problem at once, each prefixed by its key.
+func (c OSDConfig) Validate() error {
+	var urls []string
+	if c.URL != "" {
+		urls = []string{c.URL}
+	}
+	return errors.Join(c.Config.Validate(), c.AWS.Validate(c.Credentials, urls))
+}
+
 // NewDefaultConfig returns no URL (manual import), a one minute request
 // timeout and retries for up to three minutes, long enough for a Kibana
 // that is still starting.

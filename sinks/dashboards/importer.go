@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // Importer sends saved objects exports to one Kibana or OpenSearch
@@ -39,9 +40,13 @@ type Result struct {
 // New builds an importer for the product. cfg's secrets must already be
 // resolved (Config.ResolveSecrets) and cfg.URL must be set. It does not
 // contact the server. log may be nil.
-func New(cfg Config, f Flavor, log *slog.Logger) (*Importer, error) {
+func New(cfg Config, f Flavor, log *slog.Logger, opts ...Option) (*Importer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	var errs []error
 	if f != Kibana && f != OpenSearchDashboards {
@@ -54,6 +59,12 @@ func New(cfg Config, f Flavor, log *slog.Logger) (*Importer, error) {
 		errs = append(errs, errors.New("space: Kibana spaces do not exist in OpenSearch Dashboards"))
 	}
 	errs = append(errs, cfg.Validate())
+	if o.aws.SigV4 && f == Kibana {
+		errs = append(errs, errors.New("aws.sigv4: only the OpenSearch Dashboards of an Amazon OpenSearch Service domain take SigV4, not Kibana"))
+	}
+	if cfg.URL != "" {
+		errs = append(errs, o.aws.Validate(cfg.Credentials, []string{cfg.URL}))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, pipeline.Permanent(err)
 	}
@@ -61,8 +72,27 @@ func New(cfg Config, f Flavor, log *slog.Logger) (*Importer, error) {
 	if err != nil {
 		return nil, pipeline.Permanent(err)
 	}
+	if o.aws.SigV4 {
+		u, err := url.Parse(cfg.URL)
+		if err != nil {
+			return nil, pipeline.Permanent(fmt.Errorf("url: %w", err))
+		}
+		if client.Transport, err = conn.NewSigV4Transport(o.aws, []*url.URL{u}, client.Transport, f.String(), log); err != nil {
+			return nil, pipeline.Permanent(err)
+		}
+	}
 	return &Importer{cfg: cfg, flavor: f, client: client, log: log, endpoint: endpoint(cfg)}, nil
 }
+
+// Option changes how an Importer reaches its server.
+type Option func(*options)
+
+type options struct{ aws conn.AWSConfig }
+
+// SignWithAWS signs every request with AWS SigV4 when a.SigV4 is set: for
+// the OpenSearch Dashboards of an Amazon OpenSearch Service domain (see
+// OSDConfig).
+func SignWithAWS(a conn.AWSConfig) Option { return func(o *options) { o.aws = a } }
 
 // endpoint is the import URL: the base URL (with its base path), the
 // Kibana space if any, and overwrite=true so that a re-run replaces

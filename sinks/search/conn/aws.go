@@ -10,9 +10,9 @@ import (
 
 // AWSConfig signs the cluster's requests with AWS Signature Version 4, for
 // Amazon OpenSearch Service domains whose access policy names IAM
-// principals. Its keys sit under "aws" in the sink's section. Only the
-// cluster connection has them: Kibana and OpenSearch Dashboards are not
-// signed.
+// principals. Its keys sit under "aws" in the sink's section, and in the
+// OpenSearch Dashboards section for the domain's Dashboards (see
+// NewSigV4Transport). Kibana is never signed.
 type AWSConfig struct {
 	// SigV4 turns signing on. Credentials come from the AWS SDK's default
 	// chain: environment, shared config and credentials files (profiles,
@@ -37,11 +37,12 @@ const sigV4Service = "es"
 // regions need no release; it catches "US East" and "eu-west".
 var regionName = regexp.MustCompile(`^[a-z]+(-[a-z0-9]+)*-[0-9]+$`)
 
-// validate reports the AWS options' problems, each prefixed by its key.
+// Validate reports the AWS options' problems, each prefixed by its key,
+// given the other credentials and the URLs of the same server.
 // Region and profile without sigv4 are errors rather than warnings: they
 // say the user meant to sign, and sending unsigned requests to an IAM
 // domain would only end in 403 answers that no longer name the key.
-func (a AWSConfig) validate(cred Credentials, urls []string) error {
+func (a AWSConfig) Validate(cred Credentials, urls []string) error {
 	var errs []error
 	if !a.SigV4 {
 		if a.Region != "" {

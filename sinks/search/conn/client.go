@@ -71,7 +71,7 @@ func newClient(cfg Config, log *slog.Logger, wrap func(http.RoundTripper) http.R
 		rt = wrap(rt)
 	}
 	if cfg.AWS.SigV4 {
-		if rt, err = newSigV4Transport(cfg.AWS, urls, rt, log); err != nil {
+		if rt, err = newSigV4Transport(cfg.AWS, urls, rt, "the cluster", log); err != nil {
 			return nil, err
 		}
 	}

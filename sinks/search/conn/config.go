@@ -38,7 +38,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("urls: %w", err))
 		}
 	}
-	errs = append(errs, c.Credentials.Validate(), c.AWS.validate(c.Credentials, c.URLs))
+	errs = append(errs, c.Credentials.Validate(), c.AWS.Validate(c.Credentials, c.URLs))
 	if c.Timeout < 0 {
 		errs = append(errs, errors.New("timeout: must not be negative"))
 	}

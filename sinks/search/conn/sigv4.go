@@ -48,10 +48,15 @@ type sigV4Transport struct {
 	source string // of the credentials last used, logged when it changes
 }
 
-// newSigV4Transport loads the AWS configuration (region, profile,
-// credential chain) and returns a transport signing for the cluster at
-// urls. It fails when no region is known.
-func newSigV4Transport(cfg AWSConfig, urls []*url.URL, next http.RoundTripper, log *slog.Logger) (*sigV4Transport, error) {
+// NewSigV4Transport loads the AWS configuration (region, profile,
+// credential chain) and returns a transport that signs every request to
+// the server at urls (what names it in logs) for Amazon OpenSearch Service
+// and sends it through next. It fails when no region is known.
+func NewSigV4Transport(cfg AWSConfig, urls []*url.URL, next http.RoundTripper, what string, log *slog.Logger) (http.RoundTripper, error) {
+	return newSigV4Transport(cfg, urls, next, what, log)
+}
+
+func newSigV4Transport(cfg AWSConfig, urls []*url.URL, next http.RoundTripper, what string, log *slog.Logger) (*sigV4Transport, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), awsLoadTimeout)
 	defer cancel()
 	opts := []func(*awsconfig.LoadOptions) error{
@@ -81,7 +86,7 @@ func newSigV4Transport(cfg AWSConfig, urls []*url.URL, next http.RoundTripper, l
 	if ac.Credentials == nil {
 		return nil, errors.New("aws.sigv4: the AWS SDK found no credential source; " + credentialHint)
 	}
-	log.Info("signing requests to the cluster with AWS SigV4", "region", region, "service", sigV4Service, "profile", cfg.Profile)
+	log.Info("signing requests to "+what+" with AWS SigV4", "region", region, "service", sigV4Service, "profile", cfg.Profile)
 	return &sigV4Transport{next: next, creds: ac.Credentials, signer: v4.NewSigner(), region: region, log: log}, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
+	"github.com/aspaudit/aspaudit/sinks/search/conn/sigv4test"
 )
 
 // The test's AWS identity. The secret and the token contain characters
@@ -33,29 +34,8 @@ const (
 	testRegion    = "eu-west-3"
 )
 
-// isolateAWS hides the host's AWS configuration from the SDK: every
-// variable it reads for credentials, region and profile is unset, the
-// config and credentials files point at files that do not exist, and the
-// EC2 instance metadata service is off (no request leaves the machine).
-func isolateAWS(t *testing.T) string {
-	t.Helper()
-	for _, k := range []string{
-		"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN",
-		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-		"AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_ENDPOINT_URL",
-	} {
-		t.Setenv(k, "") // restored after the test
-		_ = os.Unsetenv(k)
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	return dir
-}
+// isolateAWS: see sigv4test.IsolateEnv.
+func isolateAWS(t *testing.T) string { return sigv4test.IsolateEnv(t) }
 
 // setAWSKeys puts the test's key pair (with secret), the token when not
 // empty and the region in the environment, as a user or a task role would.
@@ -75,7 +55,7 @@ func setAWSKeys(t *testing.T, secret, token string) {
 // date is off, or that lacks the expected session token.
 type fakeDomain struct {
 	srv   *httptest.Server
-	key   sigV4Key
+	key   sigv4test.Key
 	token string
 
 	mu       sync.Mutex
@@ -92,7 +72,7 @@ type received struct {
 
 func newFakeDomain(t *testing.T, token string) *fakeDomain {
 	t.Helper()
-	d := &fakeDomain{key: sigV4Key{testAccessKey, testSecret, testRegion, "es"}, token: token}
+	d := &fakeDomain{key: sigv4test.Key{AccessKey: testAccessKey, Secret: testSecret, Region: testRegion, Service: "es"}, token: token}
 	d.srv = httptest.NewServer(d)
 	t.Cleanup(d.srv.Close)
 	return d
@@ -143,10 +123,10 @@ func (d *fakeDomain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // check is the domain's policy on top of the signature.
 func (d *fakeDomain) check(r *http.Request, body []byte, now time.Time) error {
-	if err := verifySigV4(r, body, d.key, now); err != nil {
+	if err := sigv4test.Verify(r, body, d.key, now); err != nil {
 		return err
 	}
-	if got := r.Header.Get("X-Amz-Content-Sha256"); got != hexSHA256(body) {
+	if got := r.Header.Get("X-Amz-Content-Sha256"); got != sigv4test.HexSHA256(body) {
 		return fmt.Errorf("X-Amz-Content-Sha256 %q is not the SHA-256 of the %d bytes received", got, len(body))
 	}
 	_, auth, _ := strings.Cut(r.Header.Get("Authorization"), "SignedHeaders=")
