@@ -92,8 +92,12 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 	// same while ws-other is fetched several more times.
 	steady := func(ws, other string) {
 		t.Helper()
-		okBefore, nfBefore := fetches(ws)
+		// First let a pass of ws that was in flight when it was let go
+		// end: other is fetched twice more meanwhile.
 		base, _ := fetches(other)
+		waitFor(other+" to be fetched twice more", func() bool { n, _ := fetches(other); return n >= base+2 })
+		okBefore, nfBefore := fetches(ws)
+		base, _ = fetches(other)
 		waitFor(other+" to be fetched 5 more times", func() bool { n, _ := fetches(other); return n >= base+5 })
 		if okAfter, nfAfter := fetches(ws); okAfter != okBefore || nfAfter != nfBefore {
 			t.Errorf("%s still fetched after it was deleted: %d more answers 200, %d more 404", ws, okAfter-okBefore, nfAfter-nfBefore)
@@ -159,6 +163,9 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 		}
 		return n
 	}
+	// Passes in flight when they were let go end first (two listings).
+	l0 := lists()
+	waitFor("2 more listings", func() bool { return lists() >= l0+2 })
 	a0, c0, l0 := total("ws-a"), total("ws-c"), lists()
 	waitFor("3 more listings", func() bool { return lists() >= l0+3 })
 	if a, c := total("ws-a"), total("ws-c"); a != a0 || c != c0 {
