@@ -20,8 +20,7 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	aborted := false
 	defer func() {
 		if !aborted {
-			rec.RetryAfter = w.Header().Get("Retry-After")
-			f.record(rec)
+			f.record(w, rec)
 		}
 	}()
 	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
@@ -46,7 +45,7 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 		// Dropping the connection mid-body is what http.ErrAbortHandler is
 		// for; record first, since the deferred record is skipped.
 		aborted = true
-		f.record(rec)
+		f.record(w, rec)
 		panic(http.ErrAbortHandler)
 	}
 }
@@ -155,6 +154,6 @@ func (f *Fake) newRecord(r *http.Request, endpoint string) Request {
 func (f *Fake) serveOther(w http.ResponseWriter, r *http.Request) {
 	rec := f.newRecord(r, "other")
 	rec.Status = http.StatusNotFound
-	f.record(rec)
+	f.record(w, rec)
 	writeError(w, rec.Status, "RESOURCE_NOT_FOUND", fmt.Sprintf("Cannot find resource %s.", r.URL.Path))
 }

@@ -19,10 +19,7 @@ const realm = "MMS Public API"
 // client authentication (id and secret form-encoded, RFC 6749 2.3.1).
 func (f *Fake) serveToken(w http.ResponseWriter, r *http.Request) {
 	rec := Request{Time: time.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Endpoint: "token", Auth: "basic"}
-	defer func() {
-		rec.RetryAfter = w.Header().Get("Retry-After")
-		f.record(rec)
-	}()
+	defer func() { f.record(w, rec) }()
 	id, sec, ok := r.BasicAuth()
 	if !ok {
 		rec.Auth, rec.Status = "", http.StatusUnauthorized

@@ -1,6 +1,7 @@
 package atlastest
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -49,7 +50,9 @@ func (f *Fake) ResetRequests() {
 	f.log = nil
 }
 
-func (f *Fake) record(r Request) {
+// record logs a request with the Retry-After of its answer (w's header).
+func (f *Fake) record(w http.ResponseWriter, r Request) {
+	r.RetryAfter = w.Header().Get("Retry-After")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.log = append(f.log, r)

@@ -14,10 +14,7 @@ import (
 // 100, capped at Config.MaxItemsPerPage) and pageNum (from 1).
 func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 	rec := f.newRecord(r, "streams")
-	defer func() {
-		rec.RetryAfter = w.Header().Get("Retry-After")
-		f.record(rec)
-	}()
+	defer func() { f.record(w, rec) }()
 	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
 		return
 	}
