@@ -18,16 +18,17 @@ func Check(cfg Config) (string, error) {
 	if err := cfg.Validate(); err != nil {
 		return "", fmt.Errorf("file sink config: %w", err)
 	}
-	if err := checkDir(cfg.Path); err != nil {
+	exists, err := checkDir(cfg.Path)
+	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(cfg.Path); err != nil {
+	if !exists {
 		// Missing: it and its parts will be created.
 		return fmt.Sprintf("data directory %s does not exist yet; it can be created", cfg.Path), nil
 	}
 	var errs []error
 	for _, sub := range []string{"events", stateDir, deadLetterDir} {
-		if err := checkDir(filepath.Join(cfg.Path, sub)); err != nil {
+		if _, err := checkDir(filepath.Join(cfg.Path, sub)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -37,25 +38,26 @@ func Check(cfg Config) (string, error) {
 	return fmt.Sprintf("data directory %s is writable", cfg.Path), nil
 }
 
-// checkDir checks that dir is a writable directory or can be created.
-func checkDir(dir string) error {
+// checkDir checks that dir is a writable directory or can be created, and
+// reports whether it exists.
+func checkDir(dir string) (exists bool, err error) {
 	st, err := os.Stat(dir)
 	switch {
 	case err == nil && !st.IsDir():
-		return fmt.Errorf("%s is not a directory: point sink.file.path elsewhere or move the file away", dir)
+		return true, fmt.Errorf("%s is not a directory: point sink.path elsewhere or move the file away", dir)
 	case err == nil:
-		return probeWritable(dir)
+		return true, probeWritable(dir)
 	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
-		return fmt.Errorf("cannot use %s: %w", dir, err)
+		return false, fmt.Errorf("cannot use %s: %w", dir, err)
 	}
 	parent := filepath.Dir(dir)
 	if parent == dir {
-		return fmt.Errorf("cannot use %s: it does not exist", dir)
+		return false, fmt.Errorf("cannot use %s: it does not exist", dir)
 	}
-	if err := checkDir(parent); err != nil {
-		return fmt.Errorf("%s does not exist and cannot be created: %w", dir, err)
+	if _, err := checkDir(parent); err != nil {
+		return false, fmt.Errorf("%s does not exist and cannot be created: %w", dir, err)
 	}
-	return nil
+	return false, nil
 }
 
 // probeWritable creates and removes a file in dir: permission bits alone
