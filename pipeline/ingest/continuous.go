@@ -139,7 +139,7 @@ func (f *follower) follow(once bool) {
 func (f *follower) removed() {
 	f.r.forget(f.s)
 	f.r.e.obs.SeriesRemoved(f.s)
-	f.r.e.log.Info("stopped following series", "series", f.s.String())
+	f.r.e.log.Debug("stopped following series", "series", f.s.String())
 }
 
 // pass plans the series from its coverage and settles the planned windows.
