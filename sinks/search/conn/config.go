@@ -17,7 +17,8 @@ type Config struct {
 	// Timeout bounds one request, from sending to reading the whole answer.
 	Timeout time.Duration `koanf:"timeout"`
 	// AWS signs requests for Amazon OpenSearch Service (aws.sigv4). It is
-	// here and not in Credentials, which Kibana and Dashboards share.
+	// here and not in Credentials, which Kibana shares too: Kibana is never
+	// signed (OpenSearch Dashboards has its own, dashboards.OSDConfig).
 	AWS AWSConfig `koanf:"aws"`
 }
 
