@@ -88,11 +88,21 @@ func (o *outputs) close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// newParser returns the transform, placing events by the source when it
+// knows where workspaces run.
+func newParser(cfg configs.Config, src pipeline.Source) *transform.Parser {
+	opts := []transform.Option{transform.WithAgentVersion(version)}
+	if l, ok := src.(pipeline.Locator); ok {
+		opts = append(opts, transform.WithLocator(l))
+	}
+	return transform.New(cfg.Transform, opts...)
+}
+
 // newEngine connects source, transform and outputs.
 func newEngine(cfg configs.Config, src pipeline.Source, out *outputs, log *slog.Logger, obs ingest.Observer, progress func(ingest.Progress)) (*ingest.Engine, error) {
 	return ingest.New(cfg.Pipeline, ingest.Deps{
 		Source:      src,
-		Parser:      transform.New(cfg.Transform),
+		Parser:      newParser(cfg, src),
 		Sink:        out.sink,
 		DeadLetter:  out.dead,
 		Checkpoints: out.checkpoints,

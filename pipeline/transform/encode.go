@@ -14,18 +14,23 @@ const (
 )
 
 // encodeEvent writes the document of a parsed line.
-func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ingested time.Time, keepOriginal bool) {
+func (w *docWriter) encodeEvent(r *record, line []byte, c *docContext, ingested time.Time, keepOriginal bool) {
+	processor := r.lineProcessor()
 	w.put('{')
 	w.time("@timestamp", r.time)
-	w.content("message", r.message)
-	w.encodeEventGroup(r, line, ingested, keepOriginal)
-	w.puts(`,"ecs":{"version":"` + ECSVersion + `"}`)
+	if r.message != nil {
+		w.content("message", r.message)
+	} else {
+		w.encodeSummary(r, processor)
+	}
+	w.encodeEventGroup(r, line, c, ingested, keepOriginal)
+	w.encodeECSAgent(c)
 	w.encodeUser(r)
 	w.encodeEndpoint("source", &r.src)
 	w.encodeEndpoint("destination", &r.dst)
 	w.encodeRelated(r)
-	processor := r.lineProcessor()
-	w.encodeAtlas(win, processor, r.schema)
+	w.encodeCloud(c)
+	w.encodeAtlas(c.win, processor, r.schema, r)
 	if r.schema == "mongo" {
 		w.encodeMongo(r)
 	} else {
@@ -34,13 +39,13 @@ func (w *docWriter) encodeEvent(r *record, line []byte, win pipeline.Window, ing
 	w.put('}')
 }
 
-func (w *docWriter) encodeEventGroup(r *record, line []byte, ingested time.Time, keepOriginal bool) {
+func (w *docWriter) encodeEventGroup(r *record, line []byte, dc *docContext, ingested time.Time, keepOriginal bool) {
 	w.open("event")
 	w.constant("kind", "event")
-	if c, ok := r.categorize(); ok {
-		w.rawJSON("category", []byte(c.category))
-		w.rawJSON("type", []byte(c.typ))
-	}
+	w.textString("id", dc.id)
+	c := r.categorize()
+	w.rawJSON("category", []byte(c.category))
+	w.rawJSON("type", []byte(c.typ))
 	w.content("action", r.action)
 	w.constant("outcome", r.outcome)
 	w.content("code", r.code)
@@ -73,7 +78,8 @@ func (w *docWriter) encodeUser(r *record) {
 	}
 	w.open("user")
 	if !r.user.empty() {
-		w.qualified("name", r.user)
+		w.qualified("id", r.user)
+		w.content("name", r.user.name)
 		w.content("domain", r.user.db)
 	}
 	if len(r.roles) > 0 {
@@ -89,7 +95,8 @@ func (w *docWriter) encodeUser(r *record) {
 	}
 	if !r.target.empty() {
 		w.open("target")
-		w.qualified("name", r.target)
+		w.qualified("id", r.target)
+		w.content("name", r.target.name)
 		w.content("domain", r.target.db)
 		w.close()
 	}
@@ -189,7 +196,9 @@ func relatedUsers(r *record) []qname {
 	return out
 }
 
-func (w *docWriter) encodeAtlas(win pipeline.Window, lineProcessor []byte, schema string) {
+// encodeAtlas writes atlas: the window, and, for a parsed line r (else
+// nil), its processor, schema, connection and authentication mechanism.
+func (w *docWriter) encodeAtlas(win pipeline.Window, lineProcessor []byte, schema string, r *record) {
 	w.open("atlas")
 	if win.ProjectID != "" {
 		w.open("project")
@@ -210,6 +219,9 @@ func (w *docWriter) encodeAtlas(win pipeline.Window, lineProcessor []byte, schem
 		w.constant("audit_schema", schema)
 	}
 	w.close()
+	if r != nil {
+		w.encodeConnection(r)
+	}
 	w.close()
 }
 

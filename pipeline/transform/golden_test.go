@@ -35,8 +35,24 @@ type goldenEvent struct {
 	Doc    json.RawMessage `json:"doc"`
 }
 
+// goldenVersion is the agent.version of golden documents.
+const goldenVersion = "1.2.3-golden"
+
+// staticLocator places every workspace at one place.
+type staticLocator pipeline.Place
+
+func (l staticLocator) Place(string, string) (pipeline.Place, bool) { return pipeline.Place(l), true }
+
 func newGoldenParser(t testing.TB, dir string) (*Parser, pipeline.Window) {
-	p := New(NewDefaultConfig())
+	opts := []Option{WithAgentVersion(goldenVersion)}
+	if b, err := os.ReadFile(filepath.Join(dir, "place.json")); err == nil {
+		var pl pipeline.Place
+		if err := json.Unmarshal(b, &pl); err != nil {
+			t.Fatalf("place.json: %v", err)
+		}
+		opts = append(opts, WithLocator(staticLocator(pl)))
+	}
+	p := New(NewDefaultConfig(), opts...)
 	p.now = func() time.Time { return goldenIngested }
 	w := goldenWindow
 	if b, err := os.ReadFile(filepath.Join(dir, "window.json")); err == nil {

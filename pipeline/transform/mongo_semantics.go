@@ -33,6 +33,9 @@ func (r *record) mongoSemantics() {
 		}
 	}
 	atype := string(plain(raw{b: r.mongo.atype, esc: hasBackslash(r.mongo.atype)}))
+	if atype == "authenticate" {
+		r.mechanism = t.stringMember(r.mongo.param, "mechanism")
+	}
 	switch {
 	case len(r.mongo.users) > 0:
 		r.user = r.mongo.users[0]

@@ -53,7 +53,7 @@ func (r *record) ocsfMember(m member) (taken bool, err error) {
 		}
 		return true, nil
 	case "metadata":
-		o.metadata = m.val
+		o.metadata, o.correlation = m.val, t.stringMember(m.val, "correlation_uid")
 		return true, nil
 	case "unmapped":
 		o.unmapped, o.unmappedAtyp = m.val, t.stringMember(m.val, "atype")

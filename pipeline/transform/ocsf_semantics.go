@@ -18,6 +18,7 @@ func (r *record) ocsfSemantics() {
 		r.action = r.actionBuf
 	}
 	r.severity = o.severityID
+	r.mechanism = o.authProtocol
 	r.outcome = r.ocsfOutcome()
 	r.code = o.statusCode
 	if r.code == nil && o.respCode.kind != kindNone {

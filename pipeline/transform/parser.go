@@ -14,13 +14,46 @@ import (
 type Parser struct {
 	keepOriginal bool
 	now          func() time.Time
+	agentVersion string
+	locator      pipeline.Locator
 }
 
 var _ pipeline.Parser = (*Parser)(nil)
 
-// New returns a parser configured by cfg.
-func New(cfg Config) *Parser {
-	return &Parser{keepOriginal: cfg.KeepOriginal, now: time.Now}
+// Option adds what the configuration does not hold to a parser.
+type Option func(*Parser)
+
+// WithAgentVersion sets agent.version (default "dev").
+func WithAgentVersion(v string) Option {
+	return func(p *Parser) {
+		if v != "" {
+			p.agentVersion = v
+		}
+	}
+}
+
+// WithLocator makes the parser write cloud.provider and cloud.region of
+// the workspaces l knows (nil: none).
+func WithLocator(l pipeline.Locator) Option {
+	return func(p *Parser) { p.locator = l }
+}
+
+// New returns a parser configured by cfg and opts.
+func New(cfg Config, opts ...Option) *Parser {
+	p := &Parser{keepOriginal: cfg.KeepOriginal, now: time.Now, agentVersion: "dev"}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// place returns where the window's workspace runs, when known.
+func (p *Parser) place(w pipeline.Window) pipeline.Place {
+	if p.locator == nil {
+		return pipeline.Place{}
+	}
+	pl, _ := p.locator.Place(w.ProjectID, w.Workspace)
+	return pl
 }
 
 // buffers is the storage a parse reuses, pooled so that a parse allocates
@@ -91,16 +124,17 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	rec := bufs.record()
 	validUTF8, plain := classifyLine(line)
 	out := docWriter{buf: bufs.doc[:cap(bufs.doc)], validUTF8: validUTF8, plain: plain, tp: tp, stamp: &bufs.stamp}
+	ctx := docContext{id: ev.ID, win: w, place: p.place(w), agentVersion: p.agentVersion}
 	ingested := p.now().UTC().Truncate(time.Millisecond)
 	err := rec.read(line)
 	out.clean = out.validUTF8 && !tp.loneSurrogate
 	out.dedupe = tp.dupKeys
 	if err != nil {
-		out.encodeFailure(line, w, ingested, err)
+		out.encodeFailure(line, &ctx, ingested, err)
 		ev.Time, ev.Failed = w.Start.UTC(), true
 		err = fmt.Errorf("parsing audit line: %w", err)
 	} else {
-		out.encodeEvent(&rec, line, w, ingested, p.keepOriginal)
+		out.encodeEvent(&rec, line, &ctx, ingested, p.keepOriginal)
 		ev.Time = rec.time
 	}
 	ev.Doc, ev.Storage = bufs.arena.Copy(out.doc())
@@ -162,19 +196,21 @@ func kindName(k kind) string {
 }
 
 // encodeFailure writes the document of a line that could not be parsed.
-func (w *docWriter) encodeFailure(line []byte, win pipeline.Window, ingested time.Time, cause error) {
+func (w *docWriter) encodeFailure(line []byte, c *docContext, ingested time.Time, cause error) {
 	w.put('{')
 	w.comma = false
-	w.time("@timestamp", win.Start.UTC())
+	w.time("@timestamp", c.win.Start.UTC())
 	w.open("event")
 	w.constant("kind", "pipeline_error")
+	w.textString("id", c.id)
 	w.encodeConstants(ingested)
 	w.line("original", line)
 	w.close()
-	w.puts(`,"ecs":{"version":"` + ECSVersion + `"}`)
+	w.encodeECSAgent(c)
 	w.open("error")
 	w.text("message", []byte(cause.Error()))
 	w.close()
-	w.encodeAtlas(win, nil, "")
+	w.encodeCloud(c)
+	w.encodeAtlas(c.win, nil, "", nil)
 	w.put('}')
 }

@@ -94,6 +94,9 @@ type record struct {
 	roles     []qname
 	src, dst  endpoint
 	processor []byte
+	// mechanism is the authentication mechanism (mongo param.mechanism,
+	// OCSF auth_protocol), still escaped.
+	mechanism []byte
 
 	mongo   mongoFields
 	ocsf    ocsfFields
@@ -125,6 +128,7 @@ type ocsfFields struct {
 	apiResponse  raw
 	metadata     raw
 	unmapped     raw
+	correlation  []byte // metadata.correlation_uid: the client connection
 	statusCode   []byte
 	statusDetail []byte
 	unmappedAtyp []byte

@@ -46,6 +46,7 @@ type Client struct {
 	idle   func() // closes idle connections
 	info   callInfo
 	bodyTO time.Duration
+	places places // where listed workspaces run
 }
 
 // New returns a client for a resolved configuration (see Config.Resolve).

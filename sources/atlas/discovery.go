@@ -21,7 +21,11 @@ const (
 // streamsPage is one page of GET /groups/{groupId}/streams.
 type streamsPage struct {
 	Results []struct {
-		Name string `json:"name"`
+		Name   string `json:"name"`
+		Region struct {
+			Provider string `json:"cloudProvider"`
+			Region   string `json:"region"`
+		} `json:"dataProcessRegion"`
 	} `json:"results"`
 	TotalCount int `json:"totalCount"`
 }
@@ -50,6 +54,7 @@ func (c *Client) Workspaces(ctx context.Context, projectID string) ([]string, er
 		}
 		for _, r := range p.Results {
 			names = append(names, r.Name)
+			c.places.record(projectID, r.Name, pipeline.Place{Provider: r.Region.Provider, Region: r.Region.Region})
 		}
 		if len(p.Results) == 0 || len(names) >= p.TotalCount {
 			return names, nil
