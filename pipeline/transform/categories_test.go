@@ -24,7 +24,7 @@ func fakeCorpus(t *testing.T) map[string][][]byte {
 	for _, s := range []atlastest.Schema{atlastest.Mixed, atlastest.Mongo, atlastest.OCSF} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			g := atlastest.Generator{Seed: seed, Schema: s}
-			for _, l := range g.Lines(start, start.Add(24*time.Hour), 2000) {
+			for _, l := range g.Lines(start, start.Add(24*time.Hour), 800) {
 				out["atlastest"] = append(out["atlastest"], []byte(l.Text))
 			}
 		}
