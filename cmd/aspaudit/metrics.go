@@ -42,7 +42,7 @@ func newMetrics() *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_events_total",
-			Help: "Events of settled windows by outcome: stored, duplicate (already stored), dead_lettered; parse_failure counts stored pipeline_error events."}, []string{"outcome"}),
+			Help: "Events written by outcome, failed window attempts included: stored, duplicate (already stored), dead_lettered; parse_failure counts stored pipeline_error events."}, []string{"outcome"}),
 		windows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_windows_total",
 			Help: "Window attempts by result: done (stored and recorded) or failed."}, []string{"result"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_window_failures_total",
@@ -68,12 +68,13 @@ func newMetrics() *metrics {
 func (m *metrics) WindowStarted(pipeline.Window) {}
 
 func (m *metrics) WindowDone(_ pipeline.Window, s ingest.Stats, err error, _ time.Duration) {
+	// Events written by a failed attempt are stored: they count too.
 	if err != nil {
 		m.windows.WithLabelValues("failed").Inc()
 		m.failures.WithLabelValues(ingest.ErrorKind(err)).Inc()
-		return
+	} else {
+		m.windows.WithLabelValues("done").Inc()
 	}
-	m.windows.WithLabelValues("done").Inc()
 	m.events.WithLabelValues("stored").Add(float64(s.Stored))
 	m.events.WithLabelValues("duplicate").Add(float64(s.Duplicates))
 	m.events.WithLabelValues("dead_lettered").Add(float64(s.DeadLettered))

@@ -15,12 +15,14 @@ func (r *run) settle(w pipeline.Window) error {
 		r.canceled(1)
 		return err
 	}
+	// stats sums every attempt: what a failed attempt wrote is stored
+	// (a later attempt finds it as duplicates), so the summary counts it.
 	var stats Stats
 	attempts := 0
 	err := r.e.cfg.Retry.Do(r.stop, func(context.Context) error {
 		attempts++
-		var err error
-		stats, err = r.attempt(w)
+		st, err := r.attempt(w)
+		stats.Add(st)
 		return err
 	}, func(attempt int, err error, wait time.Duration) {
 		r.e.obs.Retry(ErrorKind(err))
@@ -64,11 +66,11 @@ func (r *run) finish(w pipeline.Window, st Stats, attempts int, err error) {
 			"duplicates", st.Duplicates, "dead_lettered", st.DeadLettered)
 	case r.stop.Err() != nil:
 		r.sum.Canceled++
-		r.sum.Stats.Retries += st.Retries
+		r.sum.Stats.Add(st)
 		r.e.log.Warn("window abandoned: the run is stopping", "window", w.String(), "error", err)
 	default:
 		r.sum.Failed++
-		r.sum.Stats.Retries += st.Retries
+		r.sum.Stats.Add(st)
 		r.failures[keyOf(w)] = WindowFailure{Window: w, Err: err, Attempts: attempts}
 		r.e.log.Error("window failed", "window", w.String(), "attempts", attempts, "error", err)
 	}

@@ -6,9 +6,12 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 )
 
-// Stats counts what happened to the lines of one or more windows. For a
-// settled window Lines = Blank + Events and Events = Stored + Duplicates +
-// DeadLettered.
+// Stats counts what happened to the lines of one or more windows, attempts
+// that failed included: what they wrote is stored, whether or not the window
+// finished. For each attempt Lines = Blank + Events; for a settled attempt
+// Events = Stored + Duplicates + DeadLettered, while a failed one may leave
+// events unwritten. A window retried counts its lines again, and the
+// events the failed attempt stored come back as Duplicates.
 type Stats struct {
 	Lines         int64 // lines read, blank ones included
 	Blank         int64 // lines skipped because empty or only whitespace
@@ -47,8 +50,8 @@ type Summary struct {
 	// Canceled counts windows not run, or abandoned in flight, because
 	// the run was stopped. They are not recorded.
 	Canceled int
-	// Stats totals the settled windows; Retries also counts the retries
-	// of windows that failed in the end.
+	// Stats totals every attempt of every window, failed and abandoned
+	// ones included: their events written so far are stored.
 	Stats Stats
 	// Elapsed is the wall time of the run.
 	Elapsed time.Duration
