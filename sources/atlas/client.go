@@ -126,7 +126,8 @@ type request struct {
 // response is a successful answer whose body the caller must close; the
 // body fails reads that go idle.
 type response struct {
-	body io.ReadCloser
+	body        io.ReadCloser
+	contentType string
 }
 
 // do sends r once (twice when a service account token was refused) within
@@ -191,7 +192,7 @@ func (c *Client) send(ctx context.Context, r request) (*sent, error) {
 	c.observe(r.endpoint, resp.StatusCode)
 	c.log.DebugContext(ctx, "atlas answered", "call", r.call, "status", resp.StatusCode, "after", time.Since(start))
 	if resp.StatusCode == http.StatusOK {
-		return &sent{status: resp.StatusCode, resp: &response{body: newIdleBody(rctx, cancel, resp.Body, c.bodyTO)}}, nil
+		return &sent{status: resp.StatusCode, resp: &response{body: newIdleBody(rctx, cancel, resp.Body, c.bodyTO), contentType: resp.Header.Get("Content-Type")}}, nil
 	}
 	defer cancel(nil)
 	defer resp.Body.Close()

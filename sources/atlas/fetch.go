@@ -46,7 +46,8 @@ func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, e
 		c.slots.release()
 		return nil, err
 	}
-	return &stream{call: call, body: resp.body, r: archive.NewReader(resp.body), release: c.slots.release}, nil
+	head := &headKeeper{r: resp.body}
+	return &stream{call: call, contentType: resp.contentType, head: head, body: resp.body, r: archive.NewReader(head), release: c.slots.release}, nil
 }
 
 func checkWindow(w pipeline.Window) error {
@@ -89,16 +90,21 @@ func (c *Client) auditLogURL(w pipeline.Window) string {
 
 // stream is a download in progress.
 type stream struct {
-	call    string
-	body    io.Closer
-	r       io.Reader
-	release func()
-	once    sync.Once
+	call        string
+	contentType string
+	head        *headKeeper
+	body        io.Closer
+	r           io.Reader
+	release     func()
+	once        sync.Once
 }
 
 func (s *stream) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	if err != nil && err != io.EOF {
+		if e := explainBody(s.call, s.contentType, s.head.head, err); e != err {
+			return n, e
+		}
 		err = fmt.Errorf("%s: %w", s.call, err)
 	}
 	return n, err

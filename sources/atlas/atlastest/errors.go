@@ -22,6 +22,9 @@ type Rule struct {
 	RetryAfter string
 	// Times is how many requests the rule answers; zero means all.
 	Times int
+	// HTML, when set, is answered as an HTML page (text/html) with Status
+	// instead of Atlas's JSON error: a proxy or captive portal (html.go).
+	HTML string
 
 	used int
 }
@@ -81,6 +84,10 @@ func writeErrorParams(w http.ResponseWriter, status int, code, detail string, pa
 }
 
 func writeRule(w http.ResponseWriter, r *Rule) {
+	if r.HTML != "" {
+		writeHTML(w, r)
+		return
+	}
 	if r.RetryAfter != "" {
 		w.Header().Set("Retry-After", r.RetryAfter)
 	}
