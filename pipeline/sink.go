@@ -49,7 +49,9 @@ type Rejection struct {
 }
 
 // DeadLetter keeps rejected events with their reasons, so that nothing is
-// ever dropped silently.
+// ever dropped silently. A place holds at most one entry per event id:
+// putting an event whose id it already holds (a line re-read on a window
+// edge, a retried window) keeps one entry, the first or the latest.
 type DeadLetter interface {
 	// Put stores the rejections durably before returning; an error means
 	// they may not be stored and the window must not be checkpointed.

@@ -16,6 +16,7 @@ const (
 // encodeEvent writes the document of a parsed line.
 func (w *docWriter) encodeEvent(r *record, line []byte, c *docContext, ingested time.Time, keepOriginal bool) {
 	processor := r.lineProcessor()
+	w.cut = w.tp.planCuts(r)
 	w.put('{')
 	w.time("@timestamp", r.time)
 	if r.message != nil {
@@ -23,7 +24,7 @@ func (w *docWriter) encodeEvent(r *record, line []byte, c *docContext, ingested 
 	} else {
 		w.encodeSummary(r, processor)
 	}
-	w.encodeEventGroup(r, line, c, ingested, keepOriginal)
+	w.encodeEventGroup(r, line, c, ingested, keepOriginal || w.cut != 0)
 	w.encodeECSAgent(c)
 	w.encodeUser(r)
 	w.encodeEndpoint("source", &r.src)
@@ -31,6 +32,7 @@ func (w *docWriter) encodeEvent(r *record, line []byte, c *docContext, ingested 
 	w.encodeRelated(r)
 	w.encodeCloud(c)
 	w.encodeAtlas(c.win, processor, r.schema, r)
+	w.encodeCuts()
 	if r.schema == "mongo" {
 		w.encodeMongo(r)
 	} else {
@@ -225,19 +227,22 @@ func (w *docWriter) encodeAtlas(win pipeline.Window, lineProcessor []byte, schem
 	w.close()
 }
 
-func (w *docWriter) encodeExtra(extra []member) {
+func (w *docWriter) encodeExtra(f flatField, extra []member) {
 	if len(extra) == 0 {
 		return
 	}
 	w.open("extra")
 	for _, m := range extra {
+		if w.cut&(1<<f) != 0 && len(m.key.b) > maxFlatKey {
+			continue
+		}
 		if w.comma {
 			w.put(',')
 		}
 		w.put('"')
 		w.set(appendRawText(w.doc(), m.key.b, w.clean))
 		w.put('"', ':')
-		w.value(m.val)
+		w.flatValue(f, m.val, 1)
 		w.comma = true
 	}
 	w.close()

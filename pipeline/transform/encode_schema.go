@@ -10,13 +10,13 @@ func (w *docWriter) encodeMongo(r *record) {
 	if len(m.uuid) > 0 {
 		w.text("uuid", m.uuid)
 	}
-	w.flattened("param", m.param)
+	w.flattened("param", flatParam, m.param)
 	w.encodeNames("users", "user", m.users)
 	w.encodeNames("roles", "role", r.roles)
 	w.encodeIntermediates(m.intermediates)
 	w.encodeSystemUser("local", r.dst.systemUser)
 	w.encodeSystemUser("remote", r.src.systemUser)
-	w.encodeExtra(r.extra)
+	w.encodeExtra(flatMongoExtra, r.extra)
 	w.close()
 	w.close()
 }
@@ -97,13 +97,13 @@ func (w *docWriter) encodeOCSF(r *record) {
 	if o.apiOperation != nil || present(o.apiRequest) || present(o.apiResponse) {
 		w.open("api")
 		w.content("operation", o.apiOperation)
-		w.flattened("request", o.apiRequest)
-		w.flattened("response", o.apiResponse)
+		w.flattened("request", flatRequest, o.apiRequest)
+		w.flattened("response", flatResponse, o.apiResponse)
 		w.close()
 	}
-	w.flattened("metadata", o.metadata)
-	w.flattened("unmapped", o.unmapped)
-	w.encodeExtra(r.extra)
+	w.flattened("metadata", flatMetadata, o.metadata)
+	w.flattened("unmapped", flatUnmapped, o.unmapped)
+	w.encodeExtra(flatOCSFExtra, r.extra)
 	w.close()
 }
 

@@ -29,6 +29,9 @@ type docWriter struct {
 	dedupe bool
 	tp     *tape
 	stamp  *stamp
+	// cut marks the flattened fields (bit 1<<flatField) written with
+	// values past the bounds cut (see bounded.go).
+	cut uint8
 }
 
 // doc returns the document written so far, for appending to.
@@ -171,19 +174,29 @@ func (w *docWriter) ip(k string, e *endpoint) {
 // flattened writes a free-form value for a flattened field: an object as
 // it is, null or nothing not at all, anything else wrapped as
 // {"_value": v} because flattened fields take objects only.
-func (w *docWriter) flattened(k string, v raw) {
+func (w *docWriter) flattened(k string, f flatField, v raw) {
 	switch v.kind {
 	case kindNone, kindNull:
 		return
 	case kindObject:
 		w.key(k)
-		w.value(v)
+		w.flatValue(f, v, 0)
 		return
 	}
 	w.open(k)
 	w.key("_value")
-	w.value(v)
+	w.flatValue(f, v, 1)
 	w.close()
+}
+
+// flatValue writes a value of the flattened field f at depth, cut to the
+// bounds when f is marked.
+func (w *docWriter) flatValue(f flatField, v raw, depth int) {
+	if w.cut&(1<<f) != 0 {
+		w.set(w.tp.appendBounded(w.doc(), v, w.clean, depth))
+		return
+	}
+	w.value(v)
 }
 
 // value writes a raw value of the line.

@@ -24,7 +24,8 @@ const deadLetterDir = "dead-letter"
 
 // DeadLetter keeps rejected events as NDJSON under <path>/dead-letter,
 // one file per Put, named by the time of the Put so that a listing is in
-// order. Each file is written to a temp file, synced and renamed, so it is
+// order. It holds each event id once: a Put leaves out events whose id it
+// (or an earlier process on the same directory) already keeps. Each file is written to a temp file, synced and renamed, so it is
 // whole or absent after a crash. It is safe for concurrent use.
 type DeadLetter struct {
 	dir    string
@@ -32,6 +33,7 @@ type DeadLetter struct {
 	mu     sync.RWMutex
 	closed bool
 	now    func() time.Time
+	held   heldIDs
 }
 
 // NewDeadLetter opens the dead-letter place under the data directory
@@ -115,6 +117,15 @@ func (d *DeadLetter) Put(ctx context.Context, rs []pipeline.Rejection) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
 	}
+	d.held.mu.Lock() // one Put at a time decides what is new
+	defer d.held.mu.Unlock()
+	if err := d.held.load(ctx, filepath.Dir(d.dir)); err != nil {
+		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
+	}
+	rs = d.held.fresh(rs)
+	if len(rs) == 0 {
+		return nil
+	}
 	now := d.now().UTC()
 	name := fmt.Sprintf("%s-%d-%d.ndjson", now.Format("20060102T150405.000000000Z"), os.Getpid(), d.seq.Add(1))
 	err := writeAtomic(d.dir, name, true, func(w io.Writer) error {
@@ -130,6 +141,7 @@ func (d *DeadLetter) Put(ctx context.Context, rs []pipeline.Rejection) error {
 	if err != nil {
 		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
 	}
+	d.held.add(rs)
 	return nil
 }
 

@@ -38,6 +38,7 @@ func RunDeadLetterSuite(t *testing.T, newDL func(t *testing.T) pipeline.DeadLett
 	h := &deadLetterHarness{newDL: newDL, opts: opts}
 	t.Run("RoundTrip", h.testRoundTrip)
 	t.Run("EmptyPut", h.testEmptyPut)
+	t.Run("SameIDOnce", h.testSameIDOnce)
 	t.Run("ConcurrentPuts", h.testConcurrent)
 	t.Run("CancelledContext", h.testCancelled)
 	t.Run("Where", h.testWhere)
@@ -93,6 +94,33 @@ func (h *deadLetterHarness) testRoundTrip(t *testing.T) {
 	ExpectRejections(t, h.opts.Stored(t, d), rs)
 }
 
+// testSameIDOnce: events put again (a window re-read, an overlap) and an
+// id repeated within one Put are held once.
+func (h *deadLetterHarness) testSameIDOnce(t *testing.T) {
+	d := h.open(t)
+	rs := Rejections(9)
+	if err := d.Put(h.ctx(t), rs[:6]); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := d.Put(h.ctx(t), rs[3:]); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if err := d.Put(h.ctx(t), []pipeline.Rejection{rs[8], rs[8], rs[0]}); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	got := h.opts.Stored(t, d)
+	count := map[string]int{}
+	for _, r := range got {
+		count[r.Event.ID]++
+	}
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("dead letter %q held %d times", id, n)
+		}
+	}
+	ExpectRejections(t, got, rs)
+}
+
 func (h *deadLetterHarness) testEmptyPut(t *testing.T) {
 	d := h.open(t)
 	if err := d.Put(h.ctx(t), nil); err != nil {
@@ -117,7 +145,7 @@ func (h *deadLetterHarness) testConcurrent(t *testing.T) {
 }
 
 // testCancelled: a Put with a cancelled context either fails or stored its
-// rejections; Put again afterwards stores them (a second copy is allowed).
+// rejections; Put again afterwards stores them.
 func (h *deadLetterHarness) testCancelled(t *testing.T) {
 	d := h.open(t)
 	rs := Rejections(4)

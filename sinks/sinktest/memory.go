@@ -71,7 +71,7 @@ type DeadLetters struct {
 	rs []pipeline.Rejection
 }
 
-// Put keeps copies of rs.
+// Put keeps copies of rs, except of events whose id it already holds.
 func (d *DeadLetters) Put(ctx context.Context, rs []pipeline.Rejection) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
@@ -82,6 +82,9 @@ func (d *DeadLetters) Put(ctx context.Context, rs []pipeline.Rejection) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, r := range rs {
+		if r.Event.ID != "" && slices.ContainsFunc(d.rs, func(x pipeline.Rejection) bool { return x.Event.ID == r.Event.ID }) {
+			continue
+		}
 		r.Event.Doc = bytes.Clone(r.Event.Doc)
 		d.rs = append(d.rs, r)
 	}

@@ -47,6 +47,7 @@ var fields = []field{
 	{"atlas.streams.audit_schema", keyword},
 	{"atlas.connection.id", keyword},
 	{"atlas.authentication.mechanism", keyword},
+	{"aspaudit.truncated_fields", keyword},
 
 	// Parsed events, both schemas.
 	{"message", text},
