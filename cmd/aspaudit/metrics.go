@@ -28,6 +28,7 @@ type metrics struct {
 	retries  *prometheus.CounterVec
 	atlas    *prometheus.CounterVec
 	bulk     prometheus.Histogram
+	health   *health
 	now      func() time.Time
 
 	mu      sync.Mutex
@@ -46,13 +47,14 @@ func newMetrics() *metrics {
 		windows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_windows_total",
 			Help: "Window attempts by result: done (stored and recorded) or failed."}, []string{"result"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_window_failures_total",
-			Help: "Failed window attempts by kind of error: permanent, throttle, transient, canceled."}, []string{"kind"}),
+			Help: "Failed window attempts by kind of error: permanent, storage_full, throttle, transient, canceled."}, []string{"kind"}),
 		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_window_retries_total",
 			Help: "Window retries by kind of error."}, []string{"kind"}),
 		atlas: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aspaudit_atlas_requests_total",
 			Help: "Requests to the Atlas Admin API by endpoint and HTTP status (0: no answer)."}, []string{"endpoint", "status"}),
 		bulk: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "aspaudit_sink_write_duration_seconds",
 			Help: "Latency of one settled batch write to the sink, retries included.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
+		health:  newHealth(),
 		now:     time.Now,
 		covered: map[string]time.Time{},
 		lagDesc: prometheus.NewDesc("aspaudit_series_lag_seconds",
@@ -60,7 +62,7 @@ func newMetrics() *metrics {
 		covDesc: prometheus.NewDesc("aspaudit_series_covered_until_timestamp_seconds",
 			"End of the contiguous stored coverage of a series (Unix time).", []string{"series"}, nil),
 	}
-	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m,
+	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m.health.gauge, m,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -68,6 +70,7 @@ func newMetrics() *metrics {
 func (m *metrics) WindowStarted(pipeline.Window) {}
 
 func (m *metrics) WindowDone(_ pipeline.Window, s ingest.Stats, err error, _ time.Duration) {
+	m.health.windowDone(err)
 	// Events written by a failed attempt are stored: they count too.
 	if err != nil {
 		m.windows.WithLabelValues("failed").Inc()
@@ -129,10 +132,7 @@ func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) erro
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
+	mux.Handle("/healthz", m.health)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

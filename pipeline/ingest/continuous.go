@@ -49,7 +49,9 @@ type Following struct {
 // Follow starts a continuous run with no series yet; see Continuous for
 // what ctx and once mean.
 func (e *Engine) Follow(ctx context.Context, once bool) *Following {
-	return &Following{r: e.newRun(ctx, true), once: once, followers: map[pipeline.Series]*follower{}}
+	r := e.newRun(ctx, true)
+	r.service = !once
+	return &Following{r: r, once: once, followers: map[pipeline.Series]*follower{}}
 }
 
 // Add follows series not followed yet.

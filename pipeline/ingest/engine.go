@@ -35,6 +35,8 @@ type Engine struct {
 	now  func() time.Time
 	log  *slog.Logger
 	obs  Observer
+	// full is set while the sink's storage is full (see storageFull).
+	full fullState
 }
 
 // New checks cfg and deps and returns an engine.

@@ -33,15 +33,20 @@ type Observer interface {
 // Kinds of error, for metric labels.
 const (
 	KindPermanent = "permanent" // retrying cannot help
-	KindThrottle  = "throttle"  // the server asked to slow down
-	KindCanceled  = "canceled"  // the run was stopped
-	KindTransient = "transient" // anything else: retrying may help
+	// KindStorageFull is a sink out of space: retrying helps once space
+	// is freed.
+	KindStorageFull = "storage_full"
+	KindThrottle    = "throttle"  // the server asked to slow down
+	KindCanceled    = "canceled"  // the run was stopped
+	KindTransient   = "transient" // anything else: retrying may help
 )
 
 // ErrorKind classifies err as one of the Kind* constants.
 func ErrorKind(err error) string {
 	var t *pipeline.ThrottleError
 	switch {
+	case pipeline.IsStorageFull(err):
+		return KindStorageFull
 	case pipeline.IsPermanent(err):
 		return KindPermanent
 	case errors.As(err, &t):

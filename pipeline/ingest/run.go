@@ -29,7 +29,10 @@ type run struct {
 	// slots bounds the windows processed at once, across series.
 	slots  chan struct{}
 	record bool
-	start  time.Time
+	// service is a run that keeps going (run without --once): it retries
+	// windows whatever the error, where one-shot runs give up on some.
+	service bool
+	start   time.Time
 
 	mu           sync.Mutex
 	sum          Summary

@@ -21,9 +21,10 @@ func (r *run) settle(w pipeline.Window) error {
 	attempts := 0
 	err := r.e.cfg.Retry.Do(r.stop, func(context.Context) error {
 		attempts++
+		start := time.Now()
 		st, err := r.attempt(w)
 		stats.Add(st)
-		return err
+		return r.storageFull(err, start)
 	}, func(attempt int, err error, wait time.Duration) {
 		r.e.obs.Retry(ErrorKind(err))
 		r.e.log.Warn("window failed, retrying", "window", w.String(), "attempt", attempt,

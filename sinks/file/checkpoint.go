@@ -88,7 +88,7 @@ func (c *CheckpointStore) MarkStored(ctx context.Context, s pipeline.Series, r p
 		return enc.Encode(st)
 	})
 	if err != nil {
-		return fmt.Errorf("recording coverage of %s: %w", s, err)
+		return diskFull(c.dir, fmt.Errorf("recording coverage of %s: %w", s, err))
 	}
 	return nil
 }

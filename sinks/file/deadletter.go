@@ -139,7 +139,7 @@ func (d *DeadLetter) Put(ctx context.Context, rs []pipeline.Rejection) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("putting %d dead letters: %w", len(rs), err)
+		return diskFull(d.dir, fmt.Errorf("putting %d dead letters: %w", len(rs), err))
 	}
 	d.held.add(rs)
 	return nil

@@ -147,7 +147,7 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 	for _, name := range names {
 		stored, dups, err := s.partition(name).commit(ctx, groups[name], s.cfg.CompactSegments)
 		if err != nil {
-			return pipeline.WriteResult{}, fmt.Errorf("file sink: %w", err)
+			return pipeline.WriteResult{}, diskFull(s.events, fmt.Errorf("file sink: %w", err))
 		}
 		res.Stored += stored
 		res.Duplicates += dups
