@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Full test run: start real Elasticsearch + OpenSearch, run `go vet` and
-# `go test -race`, stop the servers again.
+# Full test run: start real Elasticsearch + OpenSearch, run `go vet`,
+# golangci-lint (scripts/lint.sh) and `go test -race`, stop the servers again.
 #
 #   scripts/test.sh [go test flags...]        e.g. scripts/test.sh -run Sink -v
 #
 # env: ASPAUDIT_TEST_PKGS  packages to vet/test (default ./...)
 #      ASPAUDIT_E2E_RACE   1 (default): build the e2e binary with -race; 0: without
+#      ASPAUDIT_LINT       1 (default): run scripts/lint.sh; 0: skip it
 #      SEARCH_SERVERS_EXTRA  extra targets to start as well, e.g. "es9 os3"
 #      (see scripts/search-servers.sh; versions via ES_VERSION / OS_VERSION ...)
 # Servers that were already running before this script are reused and left
@@ -59,5 +60,8 @@ export ASPAUDIT_E2E_RACE=${ASPAUDIT_E2E_RACE:-1}
 
 echo "+ go vet ${pkgs[*]}" >&2
 go vet "${pkgs[@]}"
+if [[ ${ASPAUDIT_LINT:-1} != 0 ]]; then
+	bash scripts/lint.sh
+fi
 echo "+ go test -race -count=1 $* ${pkgs[*]}" >&2
 go test -race -count=1 "$@" "${pkgs[@]}"

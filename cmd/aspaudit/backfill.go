@@ -66,13 +66,14 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 		}
 	}
 	out.applyRetention(ctx, cfg, log)
-	return finishWithDiscovery(io, "backfill", sum, out, c.report, discErrs, false)
+	return finishWithDiscovery(ctx, io, "backfill", sum, out, c.report, discErrs, false)
 }
 
 // finishWithDiscovery reports like finish, counting projects whose
-// workspaces could not be discovered as incomplete work.
-func finishWithDiscovery(io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, service bool) int {
-	if cerr := out.close(context.Background()); cerr != nil {
+// workspaces could not be discovered as incomplete work. The outputs are
+// closed even when ctx has ended (a stopped run still flushes).
+func finishWithDiscovery(ctx context.Context, io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, service bool) int {
+	if cerr := out.close(context.WithoutCancel(ctx)); cerr != nil {
 		fmt.Fprintf(io.err, "aspaudit %s: closing the outputs: %v\n", cmd, cerr)
 		sum.Failed++
 	}

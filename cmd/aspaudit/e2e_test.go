@@ -81,7 +81,9 @@ func binary(t testing.TB) string {
 }
 
 func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+	// The test binary runs where it was built, so the build's GOROOT holds
+	// the go command that is running the tests.
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) { //nolint:staticcheck // see above
 		return p
 	}
 	return "go"

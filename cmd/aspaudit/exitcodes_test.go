@@ -35,7 +35,7 @@ func TestFinishWithDiscoveryReportsItsExitCode(t *testing.T) {
 			var out, errw bytes.Buffer
 			o := &outputs{dead: stubDeadLetter{}, closed: true}
 			disc := []error{errors.New("project 0123456789abcdef01234567: GROUP_NOT_FOUND")}
-			code := finishWithDiscovery(stdio{out: &out, err: &errw}, "backfill", c.sum, o, "json", disc, false)
+			code := finishWithDiscovery(context.Background(), stdio{out: &out, err: &errw}, "backfill", c.sum, o, "json", disc, false)
 			if code != exitIncomplete {
 				t.Errorf("exit %d, want %d", code, exitIncomplete)
 			}
@@ -59,7 +59,7 @@ func TestFinishWithDiscoveryReportsItsExitCode(t *testing.T) {
 func TestFinishWithDiscoveryService(t *testing.T) {
 	var out, errw bytes.Buffer
 	o := &outputs{dead: stubDeadLetter{}, closed: true}
-	code := finishWithDiscovery(stdio{out: &out, err: &errw}, "run", ingest.Summary{Canceled: 3, Stopped: true}, o, "json",
+	code := finishWithDiscovery(context.Background(), stdio{out: &out, err: &errw}, "run", ingest.Summary{Canceled: 3, Stopped: true}, o, "json",
 		[]error{errors.New("project x: context canceled")}, true)
 	if code != exitOK {
 		t.Errorf("exit %d, want %d", code, exitOK)

@@ -126,7 +126,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 // serve runs the /metrics and /healthz listener until ctx ends. It
 // returns once listening, or with the error that prevented it.
 func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s for /metrics: %w", addr, err)
 	}
@@ -136,7 +136,7 @@ func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) erro
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}()

@@ -58,5 +58,5 @@ func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
 	if *once {
 		out.applyRetention(ctx, cfg, log)
 	}
-	return finishWithDiscovery(io, "run", sum, out, c.report, discErrs, !*once)
+	return finishWithDiscovery(ctx, io, "run", sum, out, c.report, discErrs, !*once)
 }

@@ -76,7 +76,7 @@ func TestComposeFileFollowsTheSpecification(t *testing.T) {
 // service that does not exist and a wrongly typed value.
 func TestComposeLoaderCatchesMistakes(t *testing.T) {
 	for name, text := range map[string]string{
-		"misspelt key":       "services:\n  a:\n    image: busybox\n    enviroment:\n      X: \"1\"\n",
+		"misspelt key":       "services:\n  a:\n    image: busybox\n    enviroment:\n      X: \"1\"\n", //nolint:misspell // the misspelt key is the case
 		"unknown dependency": "services:\n  a:\n    image: busybox\n    depends_on: [b]\n",
 		"wrong type":         "services:\n  a:\n    image: busybox\n    ports: 8080\n",
 	} {

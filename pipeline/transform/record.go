@@ -93,7 +93,6 @@ type record struct {
 	actor     qname // OCSF actor, kept for related.user
 	roles     []qname
 	src, dst  endpoint
-	processor []byte
 	// mechanism is the authentication mechanism (mongo param.mechanism,
 	// OCSF auth_protocol), still escaped.
 	mechanism []byte

@@ -52,7 +52,7 @@ func scanPartition(ctx context.Context, dir, name string, fn func(Record) error)
 	if err := flock(ctx, lf, lockShared); err != nil {
 		return err
 	}
-	defer funlock(lf)
+	defer func() { _ = funlock(lf) }() // closing lf releases the lock anyway
 	l, err := listPartition(dir)
 	if err != nil {
 		return err

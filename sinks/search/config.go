@@ -106,9 +106,9 @@ func validatePrefix(p string) error {
 	case p != strings.ToLower(p):
 		return errors.New("must be lower case")
 	case strings.ContainsAny(p, `\/*?"<>| ,#:`):
-		return errors.New(`must not contain \ / * ? " < > | space , # :`)
+		return errors.New(`must not contain any of \ / * ? " < > | , # : or a space`)
 	case strings.IndexAny(p[:1], "-_+.") == 0:
-		return errors.New("must not start with - _ + or .")
+		return errors.New("must not start with -, _, + or a dot")
 	case len(p) > 200:
 		return errors.New("must be at most 200 bytes")
 	}

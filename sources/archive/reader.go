@@ -62,7 +62,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 // Close releases the decompressor and closes the body when it is an
 // io.Closer. Reads after Close fail.
 func (r *Reader) Close() error {
-	if r.err == nil || r.err == io.EOF {
+	if r.err == nil || errors.Is(r.err, io.EOF) {
 		r.err = errors.New("archive: read after close")
 	}
 	if r.gz != nil {
@@ -80,7 +80,7 @@ func (r *Reader) open() error {
 	br := bufio.NewReaderSize(r.src, bufSize)
 	head, err := br.Peek(2)
 	switch {
-	case len(head) == 0 && err == io.EOF:
+	case len(head) == 0 && errors.Is(err, io.EOF):
 		r.content = eofReader{}
 		return nil
 	case len(head) < 2:
@@ -102,7 +102,7 @@ func (r *Reader) open() error {
 // ErrCorrupt.
 func (r *Reader) classify(err error) error {
 	switch {
-	case err == io.EOF:
+	case errors.Is(err, io.EOF):
 		return io.EOF
 	case r.src.err != nil && errors.Is(err, r.src.err):
 		return fmt.Errorf("reading audit log body: %w", err)
@@ -122,7 +122,7 @@ func isFormatError(err error) bool {
 // unexpected turns an EOF met while more bytes were needed into
 // io.ErrUnexpectedEOF.
 func unexpected(err error) error {
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
 	}
 	return err

@@ -189,7 +189,7 @@ func TestReaderClose(t *testing.T) {
 	if src.closed != 1 {
 		t.Fatalf("body closed %d times", src.closed)
 	}
-	if _, err := r.Read(make([]byte, 8)); err == nil || err == io.EOF {
+	if _, err := r.Read(make([]byte, 8)); err == nil || errors.Is(err, io.EOF) {
 		t.Fatalf("read after close: %v", err)
 	}
 }

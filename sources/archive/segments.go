@@ -75,7 +75,7 @@ func (s *segments) advance() error {
 		}
 		return err
 	}
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	if len(head) == tarBlock && isTarHeader(head) {
@@ -127,7 +127,7 @@ type tarFile struct{ tr *tar.Reader }
 
 func (f tarFile) Read(p []byte) (int, error) {
 	n, err := f.tr.Read(p)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		err = tarError(err)
 	}
 	return n, err

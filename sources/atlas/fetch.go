@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -101,8 +102,8 @@ type stream struct {
 
 func (s *stream) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
-	if err != nil && err != io.EOF {
-		if e := explainBody(s.call, s.contentType, s.head.head, err); e != err {
+	if err != nil && !errors.Is(err, io.EOF) {
+		if e := explainBody(s.call, s.contentType, s.head.head, err); e != err { //nolint:errorlint // identity: did it replace err
 			return n, e
 		}
 		err = fmt.Errorf("%s: %w", s.call, err)

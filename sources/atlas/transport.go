@@ -54,7 +54,7 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	b.timer.Reset(b.idle)
 	n, err := b.body.Read(p)
 	b.timer.Stop()
-	if err != nil && err != io.EOF && errors.Is(context.Cause(b.ctx), errIdle) {
+	if err != nil && !errors.Is(err, io.EOF) && errors.Is(context.Cause(b.ctx), errIdle) {
 		err = fmt.Errorf("%w for %s: %w", errIdle, b.idle, err)
 	}
 	return n, err

@@ -104,7 +104,7 @@ func (d *fakeDomain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.mu.Lock()
-	d.accepted = append(d.accepted, received{req: r.Clone(context.Background()), body: body, decoded: decoded})
+	d.accepted = append(d.accepted, received{req: r.Clone(context.WithoutCancel(r.Context())), body: body, decoded: decoded})
 	d.mu.Unlock()
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/":
@@ -322,7 +322,7 @@ func TestSigV4Concurrent(t *testing.T) {
 		wg.Go(func() {
 			for range each {
 				if status, err := bulk(context.Background(), c, bytes.NewReader(gz), true); err != nil || status != http.StatusOK {
-					errs <- fmt.Errorf("status %d, %v", status, err)
+					errs <- fmt.Errorf("status %d, %w", status, err)
 				}
 			}
 		})

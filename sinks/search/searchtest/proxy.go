@@ -115,7 +115,7 @@ func (p *Proxy) pass(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 func (p *Proxy) forward(r *http.Request, body []byte) (*http.Response, error) {
-	req, err := http.NewRequest(r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@
 package searchtest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -68,7 +69,8 @@ func Do(t testing.TB, method, u, path string, body string) (int, []byte) {
 	if body != "" {
 		r = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, strings.TrimRight(u, "/")+path, r)
+	// Not t.Context(): Do also runs in cleanups, after it is canceled.
+	req, err := http.NewRequestWithContext(context.Background(), method, strings.TrimRight(u, "/")+path, r)
 	if err != nil {
 		t.Fatalf("building %s %s: %v", method, path, err)
 	}

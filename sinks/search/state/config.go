@@ -62,7 +62,7 @@ func validIndexName(n string) error {
 	case n == "":
 		return errors.New("must not be empty")
 	case n == "." || n == "..":
-		return errors.New("must not be . or ..")
+		return errors.New(`must not be "." or ".."`)
 	case len(n) > 255:
 		return errors.New("must be at most 255 bytes")
 	case strings.ToLower(n) != n:
@@ -70,7 +70,7 @@ func validIndexName(n string) error {
 	case strings.ContainsAny(n[:1], "-_+"):
 		return errors.New("must not start with -, _ or +")
 	case strings.ContainsAny(n, `\/*?"<>| ,#:`):
-		return errors.New(`must not contain \ / * ? " < > | space , # :`)
+		return errors.New(`must not contain any of \ / * ? " < > | , # : or a space`)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,17 +104,4 @@ func TestCheck(t *testing.T) {
 			t.Fatalf("Check with a changed config: %q, %v; want the template to differ", res.Problems, err)
 		}
 	})
-}
-
-// settingsOf returns the flat settings of an index.
-func settingsOf(t *testing.T, c cluster, index string) map[string]string {
-	t.Helper()
-	b := searchtest.MustDo(t, http.MethodGet, c.url, "/"+index+"/_settings?flat_settings=true", "")
-	var got map[string]struct {
-		Settings map[string]string `json:"settings"`
-	}
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatalf("decoding settings: %v", err)
-	}
-	return got[index].Settings
 }

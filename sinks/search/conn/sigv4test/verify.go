@@ -50,7 +50,7 @@ func Verify(r *http.Request, body []byte, key Key, now time.Time) error {
 	amzDate := r.Header.Get("X-Amz-Date")
 	t, err := time.Parse(amzDateLayout, amzDate)
 	if err != nil {
-		return fmt.Errorf("X-Amz-Date %q: %v", amzDate, err)
+		return fmt.Errorf("X-Amz-Date %q: %w", amzDate, err)
 	}
 	if d := now.Sub(t); d > 5*time.Minute || d < -5*time.Minute {
 		return fmt.Errorf("X-Amz-Date %s is %s away from now", amzDate, d)
