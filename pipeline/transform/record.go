@@ -79,20 +79,20 @@ type optInt struct {
 // writes. Byte slices point into the line (still-escaped string contents or
 // raw JSON) or into uuidBuf; a record is reused across lines.
 type record struct {
-	tp        *tape
-	schema    string
-	time      time.Time
-	action    []byte
-	outcome   string
-	code      []byte
-	reason    []byte
-	severity  optInt
-	message   []byte
-	user      qname
-	target    qname
-	actor     qname // OCSF actor, kept for related.user
-	roles     []qname
-	src, dst  endpoint
+	tp       *tape
+	schema   string
+	time     time.Time
+	action   []byte
+	outcome  string
+	code     []byte
+	reason   []byte
+	severity optInt
+	message  []byte
+	user     qname
+	target   qname
+	actor    qname // OCSF actor, kept for related.user
+	roles    []qname
+	src, dst endpoint
 	// mechanism is the authentication mechanism (mongo param.mechanism,
 	// OCSF auth_protocol), still escaped.
 	mechanism []byte
