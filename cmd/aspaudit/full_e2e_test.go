@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,8 +48,7 @@ func fullDisk(t *testing.T) (dir string, free func()) {
 }
 
 func errorsIsENOSPC(err error) bool {
-	pe, ok := err.(*os.PathError)
-	return ok && pe.Err == syscall.ENOSPC
+	return errors.Is(err, syscall.ENOSPC)
 }
 
 // `import` into a full file system stops each window at its first attempt
