@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 )
@@ -51,8 +52,11 @@ func (e *Engine) Backfill(ctx context.Context, req BackfillRequest) (Summary, er
 	// Interleave the series so that no single project takes every slot.
 	slices.SortStableFunc(windows, func(a, b pipeline.Window) int { return a.Start.Compare(b.Start) })
 	r.planned(len(windows))
-	e.log.Info("backfill planned", "series", len(req.Series), "windows", len(windows),
-		"from", rg.Start, "to", rg.End, "force", req.Force)
+	attrs := []any{"series", len(req.Series), "windows", len(windows), "from", rg.Start, "to", rg.End, "force", req.Force}
+	if e.pacer != nil {
+		attrs = append(attrs, "takes_at_least", e.paceEstimate(windows).Round(time.Second).String())
+	}
+	e.log.Info("backfill planned", attrs...)
 	r.runAll(windows)
 	return r.summary(), nil
 }
@@ -78,4 +82,18 @@ func (e *Engine) Windows(ctx context.Context, windows []pipeline.Window, record 
 	r.planned(len(windows))
 	r.runAll(windows)
 	return r.summary(), nil
+}
+
+// paceEstimate is the least time the windows take at the source's pace:
+// projects are paced apart, so the busiest one decides.
+func (e *Engine) paceEstimate(windows []pipeline.Window) time.Duration {
+	per := map[string]int{}
+	for _, w := range windows {
+		per[w.ProjectID]++
+	}
+	var longest time.Duration
+	for _, n := range per {
+		longest = max(longest, e.pacer.Estimate(n))
+	}
+	return longest
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,18 @@ type Engine struct {
 	obs  Observer
 	// full is set while the sink's storage is full (see storageFull).
 	full fullState
+	// pacer is the source's, when it has one.
+	pacer Pacer
+}
+
+// Pacer is what a Source may tell about its rate limit per project.
+type Pacer interface {
+	// Ready blocks until a request to the project could go out now,
+	// without spending it, or until ctx ends (returning its error).
+	Ready(ctx context.Context, projectID string) error
+	// Estimate is the least time requests to one project take at the
+	// source's pace.
+	Estimate(requests int) time.Duration
 }
 
 // New checks cfg and deps and returns an engine.
@@ -68,6 +81,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.pacer, _ = deps.Source.(Pacer)
 	return e, nil
 }
 

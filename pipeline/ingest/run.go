@@ -61,17 +61,28 @@ func (e *Engine) newRun(ctx context.Context, record bool) *run {
 	}
 }
 
+// pacedWorkers is how many goroutines per window slot runAll keeps: those
+// beyond the slots wait for their project's rate limit (Pacer) without
+// holding a slot, so one project's pace does not idle the slots.
+const pacedWorkers = 4
+
 // runAll settles windows with bounded concurrency, in order, until stopped.
+// A window that failed waits for its retry in the schedule, holding no
+// slot: healthy windows run meanwhile.
 func (r *run) runAll(windows []pipeline.Window) {
-	p := pool.New().WithMaxGoroutines(r.e.cfg.Concurrency)
-	for i, w := range windows {
-		if r.stop.Err() != nil {
-			r.canceled(len(windows) - i)
+	s := newSchedule(windows)
+	p := pool.New().WithMaxGoroutines(r.e.cfg.Concurrency * pacedWorkers)
+	for {
+		t, ok := s.next(r.stop)
+		if !ok {
 			break
 		}
-		p.Go(func() { _ = r.settle(w) })
+		p.Go(func() { s.done(t, r.step(t)) })
 	}
 	p.Wait()
+	if n := s.left(); n > 0 {
+		r.canceled(n)
+	}
 }
 
 func (r *run) acquire() error {

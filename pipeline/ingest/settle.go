@@ -35,10 +35,52 @@ func (r *run) settle(w pipeline.Window) error {
 	return err
 }
 
+// step makes one attempt at t's window and settles it, or reports that it
+// should be tried again at t.due (see retry.Policy.Next).
+func (r *run) step(t *task) (again bool) {
+	if t.attempts == 0 {
+		if err := r.stop.Err(); err != nil {
+			r.canceled(1)
+			return false
+		}
+		t.first = time.Now()
+	}
+	t.attempts++
+	start := time.Now()
+	st, err := r.attempt(t.w)
+	err = r.storageFull(err, start)
+	// What a failed attempt wrote is stored (a later attempt finds it as
+	// duplicates), so the summary counts every attempt.
+	t.stats.Add(st)
+	if err == nil {
+		t.stats.Retries += int64(t.attempts - 1)
+		r.finish(t.w, t.stats, t.attempts, nil)
+		return false
+	}
+	wait, final := r.e.cfg.Retry.Next(r.stop, t.attempts, t.first, err)
+	if final == nil {
+		r.e.obs.Retry(ErrorKind(err))
+		r.e.log.Warn("window failed, retrying", "window", t.w.String(), "attempt", t.attempts,
+			"wait", wait.Round(time.Millisecond), "error", err)
+		t.due = time.Now().Add(wait)
+		return true
+	}
+	t.stats.Retries += int64(t.attempts - 1)
+	r.finish(t.w, t.stats, t.attempts, final)
+	return false
+}
+
 // attempt runs w once, in a concurrency slot, and records it on success.
-// It works under the run's work context, so that once the run is asked to
-// stop an attempt in flight may still finish within the grace period.
+// It waits for the source's pace for w's project (see Pacer) before it
+// takes the slot. It works under the run's work context, so that once the
+// run is asked to stop an attempt in flight may still finish within the
+// grace period.
 func (r *run) attempt(w pipeline.Window) (Stats, error) {
+	if p := r.e.pacer; p != nil {
+		if err := p.Ready(r.stop, w.ProjectID); err != nil {
+			return Stats{}, err
+		}
+	}
 	if err := r.acquire(); err != nil {
 		return Stats{}, err
 	}

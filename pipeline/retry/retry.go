@@ -97,21 +97,9 @@ func (p Policy) Do(ctx context.Context, op func(context.Context) error, notify N
 		if err == nil {
 			return nil
 		}
-		if pipeline.IsPermanent(err) {
-			return err
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("%w (after %d attempts: %w)", ctx.Err(), attempt, err)
-		}
-		if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
-			return fmt.Errorf("giving up after %d attempts: %w", attempt, err)
-		}
-		wait := p.Wait(attempt, err)
-		if p.Budget > 0 && time.Since(start)+wait > p.Budget {
-			return fmt.Errorf("giving up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			return fmt.Errorf("giving up: the next attempt would be after the deadline: %w", err)
+		wait, final := p.Next(ctx, attempt, start, err)
+		if final != nil {
+			return final
 		}
 		if notify != nil {
 			notify(attempt, err, wait)
@@ -120,6 +108,32 @@ func (p Policy) Do(ctx context.Context, op func(context.Context) error, notify N
 			return fmt.Errorf("%w (after %d attempts: %w)", serr, attempt, err)
 		}
 	}
+}
+
+// Next is Do's decision after the attempt-th failure err of an operation
+// whose first attempt began at start, for callers that wait elsewhere than
+// in a sleeping goroutine (a scheduler that runs other work meanwhile). It
+// returns either the wait before the next attempt and nil, or the error to
+// give up with, wrapping err: permanent errors, an ended
+// ctx, spent attempts or budget, and a wait past ctx's deadline end it.
+func (p Policy) Next(ctx context.Context, attempt int, start time.Time, err error) (time.Duration, error) {
+	if pipeline.IsPermanent(err) {
+		return 0, err
+	}
+	if ctx.Err() != nil {
+		return 0, fmt.Errorf("%w (after %d attempts: %w)", ctx.Err(), attempt, err)
+	}
+	if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
+		return 0, fmt.Errorf("giving up after %d attempts: %w", attempt, err)
+	}
+	wait := p.Wait(attempt, err)
+	if p.Budget > 0 && time.Since(start)+wait > p.Budget {
+		return 0, fmt.Errorf("giving up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		return 0, fmt.Errorf("giving up: the next attempt would be after the deadline: %w", err)
+	}
+	return wait, nil
 }
 
 // Sleep waits for d or until ctx ends, returning ctx's error in that case.

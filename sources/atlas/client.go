@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -73,7 +75,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	}
 	c := &Client{
 		cfg:    cfg,
-		gates:  &gates{m: map[string]*gate{}, perSecond: cfg.RateLimit, burst: cfg.RateBurst},
+		gates:  &gates{m: map[string]*gate{}, bucket: cfg.Bucket, perSecond: cfg.RateLimit, burst: cfg.RateBurst},
 		slots:  make(slots, cfg.Concurrency),
 		log:    opts.Logger,
 		opts:   opts,
@@ -140,6 +142,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			return nil, fmt.Errorf("%s: %w", r.call, err)
 		}
 		resp, err := c.send(ctx, r)
+		g.answered(resp.remaining())
 		if err != nil || resp.status == http.StatusOK {
 			return resp.ok(), err
 		}
@@ -157,6 +160,24 @@ type sent struct {
 	status int
 	resp   *response
 	err    *APIError
+	// left is Atlas's RateLimit-Remaining, -1 when absent.
+	left int
+}
+
+func (s *sent) remaining() int {
+	if s == nil {
+		return -1
+	}
+	return s.left
+}
+
+// rateLimitRemaining reads RateLimit-Remaining; -1 when absent or unreadable.
+func rateLimitRemaining(h http.Header) int {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get("RateLimit-Remaining")))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }
 
 func (s *sent) ok() *response {
@@ -191,13 +212,14 @@ func (c *Client) send(ctx context.Context, r request) (*sent, error) {
 	}
 	c.observe(r.endpoint, resp.StatusCode)
 	c.log.DebugContext(ctx, "atlas answered", "call", r.call, "status", resp.StatusCode, "after", time.Since(start))
+	left := rateLimitRemaining(resp.Header)
 	if resp.StatusCode == http.StatusOK {
-		return &sent{status: resp.StatusCode, resp: &response{body: newIdleBody(rctx, cancel, resp.Body, c.bodyTO), contentType: resp.Header.Get("Content-Type")}}, nil
+		return &sent{status: resp.StatusCode, resp: &response{body: newIdleBody(rctx, cancel, resp.Body, c.bodyTO), contentType: resp.Header.Get("Content-Type")}, left: left}, nil
 	}
 	defer cancel(nil)
 	defer resp.Body.Close()
 	e := readAPIError(r.call, resp)
-	return &sent{status: resp.StatusCode, err: e}, nil
+	return &sent{status: resp.StatusCode, err: e, left: left}, nil
 }
 
 // classify turns an error answer into the package's error vocabulary.
@@ -206,14 +228,14 @@ func (c *Client) classify(g *gate, e *APIError, v verdict, info callInfo) error 
 	if v == throttled || (v == retryable && e.RetryAfter > 0) {
 		switch {
 		case e.RetryAfter > 0:
-			g.pause(e.RetryAfter)
+			g.throttled(e.RetryAfter, e.Status == http.StatusTooManyRequests)
 			c.log.Warn("atlas asked to wait", "call", e.Call, "status", e.Status, "retry_after", e.RetryAfter)
 		case v == throttled:
 			// Atlas may leave Retry-After out, but its bucket refuses
 			// every request of the project all the same: hold them all
 			// for the first step of the backoff rather than let every
 			// worker meet the empty bucket.
-			g.pause(c.cfg.Retry.Initial)
+			g.throttled(c.cfg.Retry.Initial, true)
 			c.log.Warn("atlas refused a request for the project's rate limit without saying how long to wait; holding the project's requests",
 				"call", e.Call, "status", e.Status, "wait", c.cfg.Retry.Initial)
 		}

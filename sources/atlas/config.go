@@ -44,10 +44,12 @@ type Config struct {
 	// at least one.
 	Projects []ProjectConfig `koanf:"projects"`
 
-	// RateLimit is the sustained number of requests per second sent to one
-	// project; RateBurst how many may go at once after a quiet spell.
-	// Atlas's Streams bucket holds 1200 and refills 500 a minute (8.3/s),
-	// shared with every other client of the project.
+	// Bucket is Atlas's rate limit per project, which the client paces
+	// its requests after (see Bucket).
+	Bucket Bucket `koanf:"bucket"`
+	// RateLimit, when above 0, caps the requests per second sent to one
+	// project below what Bucket allows; RateBurst is how many may go at
+	// once under that cap after a quiet spell.
 	RateLimit float64 `koanf:"rate_limit"`
 	RateBurst int     `koanf:"rate_burst"`
 	// Concurrency bounds the requests (downloads included, until their
@@ -80,15 +82,15 @@ type Timeouts struct {
 	IdleRead time.Duration `koanf:"idle_read"`
 }
 
-// NewDefaultConfig returns 2 requests per second with bursts of 10 per
-// project (a quarter of Atlas's refill rate), 4 concurrent requests, and a
+// NewDefaultConfig returns Atlas's documented Streams bucket with no extra
+// cap on the rate, 4 concurrent requests, and a
 // retry policy starting at 10 s, doubling up to 5 minutes, for at most 30
 // minutes per operation.
 func NewDefaultConfig() Config {
 	return Config{
 		APIVersion:          "2023-02-01",
 		DiscoveryAPIVersion: "2023-02-01",
-		RateLimit:           2,
+		Bucket:              DocumentedBucket(),
 		RateBurst:           10,
 		Concurrency:         4,
 		Timeouts: Timeouts{
@@ -126,8 +128,11 @@ func (c Config) Validate() error {
 	if c.PrivateKey.IsSet() && c.PrivateKeyFile != "" {
 		add("private_key_file", "set either private_key or private_key_file, not both")
 	}
-	if c.RateLimit <= 0 {
-		add("rate_limit", "must be greater than 0 (requests per second)")
+	if c.RateLimit < 0 {
+		add("rate_limit", "must not be negative (requests per second; 0: only the bucket)")
+	}
+	if err := c.Bucket.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.RateBurst < 1 {
 		add("rate_burst", "must be at least 1")

@@ -115,7 +115,9 @@ func TestValidateReportsEverything(t *testing.T) {
 			{ID: "ABC", Workspaces: []string{"a", "a", ""}},
 			{ID: "ABC", Processors: []string{""}},
 		},
-		Timeouts: Timeouts{Connect: time.Second},
+		Timeouts:  Timeouts{Connect: time.Second},
+		RateLimit: -1,
+		Bucket:    Bucket{Capacity: 10, Refill: 20, Every: time.Millisecond, Share: 1.5},
 	}
 	err := c.Validate()
 	for _, want := range []string{
@@ -123,7 +125,10 @@ func TestValidateReportsEverything(t *testing.T) {
 		`api_version: "v2" is not a date`,
 		`discovery_api_version: "" is not a date`,
 		"client_secret_file: set either client_secret or client_secret_file",
-		"rate_limit: must be greater than 0",
+		"rate_limit: must not be negative",
+		"bucket.refill: 20 is more than the capacity 10",
+		"bucket.every: must be at least 1s",
+		"bucket.share: must be greater than 0 and at most 1",
 		"rate_burst: must be at least 1",
 		"concurrency: must be at least 1",
 		"timeouts.tls_handshake: must be greater than 0",

@@ -65,6 +65,9 @@ func (c *Client) Workspaces(ctx context.Context, projectID string) ([]string, er
 
 func (c *Client) streamsPage(ctx context.Context, projectID string, page int, call string) (streamsPage, error) {
 	var p streamsPage
+	if err := c.Ready(ctx, projectID); err != nil {
+		return p, fmt.Errorf("%s (page %d): %w", call, page, err)
+	}
 	if err := c.slots.acquire(ctx); err != nil {
 		return p, err
 	}

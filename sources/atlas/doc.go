@@ -13,10 +13,14 @@
 // plain errors for everything worth another try. Workspace discovery, which
 // has no stream to hand back, retries its pages itself with Config.Retry.
 //
-// The client is polite: a token-bucket rate limit per project (shared by
-// every call to that project, and paused for the whole project when Atlas
-// answers 429: for its Retry-After, or for Config.Retry's first wait when
-// it sends none), a bound on concurrent requests across
+// The client is polite and fast: it paces each project after Atlas's
+// Streams token bucket (Bucket; shared by every call to that project),
+// one refill step behind Atlas's own count so that, alone, it is never
+// refused, lowers its count to Atlas's RateLimit-Remaining, and after a
+// 429 holds the whole project (for its Retry-After, or for Config.Retry's
+// first wait when it sends none) and slows down until the 429s stop. Ready
+// lets a caller wait for a project before taking scarce resources. A
+// bound on concurrent requests across
 // projects, connect/TLS/response-header timeouts and a timeout on idle body
 // reads rather than on the whole download, so large windows can take as
 // long as they need.

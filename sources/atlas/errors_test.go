@@ -50,7 +50,7 @@ func TestFetchErrorAnswers(t *testing.T) {
 		{name: "410", cfg: func(c *Config) { c.APIVersion = "2022-01-01" }, fake: func(f *atlastest.Config) { f.Retired = []string{"2022-01-01"} },
 			outcome: wantPermanent, contains: []string{"410 API_VERSION_GONE", "api_version 2022-01-01 is retired"}},
 		{name: "409", rule: &atlastest.Rule{Status: 409, ErrorCode: "STREAM_TENANT_BUSY"}, outcome: wantRetry, contains: []string{"409 STREAM_TENANT_BUSY"}},
-		{name: "429 with Retry-After", rule: &atlastest.Rule{Status: 429, ErrorCode: "RATE_LIMITED_TOKEN_BUCKET", RetryAfter: "7"}, outcome: wantThrottle, contains: []string{"429 RATE_LIMITED_TOKEN_BUCKET", "lower rate_limit"}},
+		{name: "429 with Retry-After", rule: &atlastest.Rule{Status: 429, ErrorCode: "RATE_LIMITED_TOKEN_BUCKET", RetryAfter: "7"}, outcome: wantThrottle, contains: []string{"429 RATE_LIMITED_TOKEN_BUCKET", "lower atlas.bucket.share"}},
 		{name: "429 bare", rule: &atlastest.Rule{Status: 429, ErrorCode: "RATE_LIMITED"}, outcome: wantRetry, contains: []string{"429 RATE_LIMITED"}},
 		{name: "500", rule: &atlastest.Rule{Status: 500, ErrorCode: "UNEXPECTED_ERROR"}, outcome: wantRetry, contains: []string{"500 UNEXPECTED_ERROR"}},
 		{name: "502", rule: &atlastest.Rule{Status: 502}, outcome: wantRetry, contains: []string{"502"}},

@@ -31,6 +31,9 @@ func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, e
 	if err := checkWindow(w); err != nil {
 		return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
 	}
+	if err := c.Ready(ctx, w.ProjectID); err != nil {
+		return nil, fmt.Errorf("%s: %w", call, err)
+	}
 	if err := c.slots.acquire(ctx); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,10 @@ var (
 // fastPolicy keeps retries in tests at millisecond scale.
 var fastPolicy = retry.Policy{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond, Multiplier: 2, Budget: 30 * time.Second}
 
+// fastBucket paces the client far above what tests send, unless a test
+// models a bucket itself.
+var fastBucket = Bucket{Capacity: 20000, Refill: 10000, Every: time.Second, Share: 1}
+
 func fakeConfig() atlastest.Config {
 	return atlastest.Config{ClientID: testClientID, ClientSecret: testSecret, PublicKey: testPublic, PrivateKey: testPrivate, Seed: 7}
 }
@@ -41,6 +45,7 @@ func serviceAccount(url string) Config {
 	c.BaseURL = url
 	c.ClientID, c.ClientSecret = testClientID, secret.Secret(testSecret)
 	c.RateLimit, c.RateBurst = 1000, 100
+	c.Bucket = fastBucket
 	c.Retry = fastPolicy
 	c.Timeouts.IdleRead = 5 * time.Second
 	return c

@@ -37,7 +37,7 @@ func hint(e *APIError, c callInfo) string {
 	case 410:
 		return fmt.Sprintf("api_version %s is retired: set api_version to a current version", c.apiVersion)
 	case 429:
-		return "the project's Atlas rate limit is spent; aspaudit waits and retries, lower rate_limit if this happens often"
+		return "the project's Atlas rate limit is spent; aspaudit waits and retries, lower atlas.bucket.share if other clients of the project need more of it"
 	}
 	return ""
 }
