@@ -51,7 +51,7 @@ func (s *Sink) attempt(ctx context.Context, items []*item) (sent, again []*item,
 		return sent, nil, ctx.Err()
 	}
 	defer func() { <-s.inflight }()
-	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath}.Do(ctx, s.client)
+	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath, Pipeline: s.cfg.Templates.Pipeline}.Do(ctx, s.client)
 	if err != nil {
 		return sent, nil, fmt.Errorf("sending bulk request: %w", err)
 	}

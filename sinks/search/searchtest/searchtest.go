@@ -159,13 +159,18 @@ func Refresh(t testing.TB, u, index string) {
 }
 
 // DeleteIndexTemplate registers a cleanup that deletes the composable
-// index template name when the test ends.
+// index template name, then the component template name@custom it
+// composes, when the test ends.
 func DeleteIndexTemplate(t testing.TB, u, name string) {
 	t.Helper()
 	t.Cleanup(func() {
 		st, b := Do(t, http.MethodDelete, u, "/_index_template/"+url.PathEscape(name), "")
 		if st != http.StatusOK && st != http.StatusNotFound {
 			t.Errorf("deleting index template %s: status %d: %s", name, st, b)
+		}
+		st, b = Do(t, http.MethodDelete, u, "/_component_template/"+url.PathEscape(name+"@custom"), "")
+		if st != http.StatusOK && st != http.StatusNotFound {
+			t.Errorf("deleting component template %s@custom: status %d: %s", name, st, b)
 		}
 	})
 }

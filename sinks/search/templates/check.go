@@ -34,6 +34,9 @@ func Check(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout, c
 	if err := checkTemplate(ctx, tp, srv, l, cfg, &res); err != nil {
 		return res, err
 	}
+	if err := refused(checkPipeline(ctx, tp, cfg), &res, "sink.pipeline"); err != nil {
+		return res, err
+	}
 	lc, err := checkLifecycle(ctx, tp, srv, l, cfg, &res)
 	if err != nil {
 		return res, err

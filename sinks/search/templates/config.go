@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Config holds the index layout options. Its keys sit in the sink's
@@ -25,6 +26,12 @@ type Config struct {
 	// By default it is only stored: shown with the event, not searchable,
 	// which keeps the index smaller (the parsed fields are searchable).
 	IndexOriginal bool `koanf:"index_original"`
+	// Pipeline names an ingest pipeline the cluster runs on every event
+	// aspaudit writes (sent as ?pipeline= with every bulk request), for
+	// enrichment such as GeoIP. It must exist before the first write: the
+	// first write and check verify it. Empty: none (an index's
+	// index.default_pipeline, set in <prefix>@custom, still applies).
+	Pipeline string `koanf:"pipeline"`
 	// Install lets the first write install the template and the retention
 	// policy when they are missing, so that setup is optional. Turn it off
 	// when aspaudit's credentials may only write documents.
@@ -53,6 +60,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := c.replicas(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Pipeline != strings.TrimSpace(c.Pipeline) || strings.ContainsAny(c.Pipeline, "/,*") {
+		errs = append(errs, fmt.Errorf("pipeline: %q is not an ingest pipeline name", c.Pipeline))
 	}
 	return errors.Join(errs...)
 }

@@ -23,8 +23,9 @@ type fakeCluster struct {
 	mu     sync.Mutex
 	// templates and policies hold bodies by name; policy versions count
 	// ISM's _seq_no.
-	templates map[string]json.RawMessage
-	policies  map[string]json.RawMessage
+	templates  map[string]json.RawMessage
+	components map[string]json.RawMessage
+	policies   map[string]json.RawMessage
 	seqNo     map[string]int
 	// indices maps names to their flat settings.
 	indices map[string]map[string]string
@@ -34,7 +35,7 @@ type fakeCluster struct {
 }
 
 func newFake(t *testing.T, flavor conn.Flavor) (*fakeCluster, *conn.Client, conn.Server) {
-	f := &fakeCluster{t: t, flavor: flavor, templates: map[string]json.RawMessage{}, policies: map[string]json.RawMessage{},
+	f := &fakeCluster{t: t, flavor: flavor, templates: map[string]json.RawMessage{}, components: map[string]json.RawMessage{}, policies: map[string]json.RawMessage{},
 		seqNo: map[string]int{}, indices: map[string]map[string]string{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -91,6 +92,8 @@ func (f *fakeCluster) route(r *http.Request, body []byte) (int, string) {
 	switch {
 	case strings.HasPrefix(p, "/_index_template/"):
 		return f.serveTemplate(r, strings.TrimPrefix(p, "/_index_template/"), body)
+	case strings.HasPrefix(p, "/_component_template/"):
+		return f.serveComponent(r, strings.TrimPrefix(p, "/_component_template/"), body)
 	case p == "/_ilm/status" && f.flavor == conn.Elasticsearch:
 		return http.StatusOK, `{"operation_mode":"RUNNING"}`
 	case strings.HasPrefix(p, "/_ilm/policy/") && f.flavor == conn.Elasticsearch:
@@ -116,6 +119,26 @@ func (f *fakeCluster) route(r *http.Request, body []byte) (int, string) {
 			delete(f.indices, n)
 		}
 		return http.StatusOK, `{"acknowledged":true}`
+	}
+	return noHandler(r)
+}
+
+// serveComponent answers component template GET and PUT (with create=true
+// refusing to replace one, as both products do).
+func (f *fakeCluster) serveComponent(r *http.Request, name string, body []byte) (int, string) {
+	switch r.Method {
+	case http.MethodPut:
+		if _, ok := f.components[name]; ok && r.URL.Query().Get("create") == "true" {
+			return http.StatusBadRequest, fmt.Sprintf(`{"error":{"type":"illegal_argument_exception","reason":"component template [%s] already exists"},"status":400}`, name)
+		}
+		f.components[name] = body
+		return http.StatusOK, `{"acknowledged":true}`
+	case http.MethodGet:
+		c, ok := f.components[name]
+		if !ok {
+			return notFound("component template " + name)
+		}
+		return http.StatusOK, fmt.Sprintf(`{"component_templates":[{"name":%q,"component_template":%s}]}`, name, c)
 	}
 	return noHandler(r)
 }

@@ -28,8 +28,11 @@ func Install(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout,
 		return Report{}, pipeline.Permanent(err)
 	}
 	_, flatName := flatType(srv)
-	r := Report{Template: l.TemplateName(), FlatType: flatName}
+	r := Report{Template: l.TemplateName(), FlatType: flatName, Custom: l.CustomName()}
 	var err error
+	if r.CustomAction, err = ensureCustom(ctx, tp, l); err != nil {
+		return r, err
+	}
 	if r.TemplateAction, err = installTemplate(ctx, tp, srv, l, cfg); err != nil {
 		return r, err
 	}
@@ -48,11 +51,16 @@ func Install(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout,
 	return r, nil
 }
 
-// EnsureInstalled is what the first write calls: when cfg.Install is on
+// EnsureInstalled is what the first write calls: it fails (permanently)
+// when the configured ingest pipeline is missing; when cfg.Install is on
 // and the layout's template is missing, it runs Install and reports true.
 // A template already there is left as is, whatever its content (setup
 // updates it). Errors are those of Install.
 func EnsureInstalled(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout, cfg Config) (Report, bool, error) {
+	// A missing ingest pipeline would make the cluster refuse every event.
+	if err := checkPipeline(ctx, tp, cfg); err != nil {
+		return Report{}, false, err
+	}
 	if !cfg.Install {
 		return Report{}, false, nil
 	}

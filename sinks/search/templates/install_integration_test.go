@@ -15,6 +15,8 @@ func newLayout(t *testing.T, c cluster) Layout {
 	t.Helper()
 	l := Layout{Prefix: searchtest.IndexName(t, "aspaudit-tpl-"), Granularity: "month"}
 	searchtest.DeleteIndices(t, c.url, l.Pattern())
+	// Cleanups run last first: the index template goes before the component it composes.
+	t.Cleanup(func() { searchtest.Do(t, http.MethodDelete, c.url, "/_component_template/"+l.CustomName(), "") })
 	t.Cleanup(func() { searchtest.Do(t, http.MethodDelete, c.url, "/_index_template/"+l.TemplateName(), "") })
 	return l
 }

@@ -20,6 +20,10 @@ type Report struct {
 	// Template is the index template's name; TemplateAction what was done.
 	Template       string
 	TemplateAction Action
+	// Custom is the user's component template; CustomAction is Created
+	// or Unchanged (it is never overwritten).
+	Custom       string
+	CustomAction Action
 	// FlatType is how free-form objects are mapped on this cluster
 	// ("flattened", "flat_object", ...).
 	FlatType string
@@ -37,6 +41,13 @@ type Report struct {
 // Lines returns the report as lines for a terminal.
 func (r Report) Lines() []string {
 	out := []string{fmt.Sprintf("index template %s: %s (free-form objects mapped as %s)", r.Template, r.TemplateAction, r.FlatType)}
+	if r.Custom != "" {
+		kept := "kept as it is"
+		if r.CustomAction == Created {
+			kept = "created empty"
+		}
+		out = append(out, fmt.Sprintf("component template %s (your mappings and settings): %s", r.Custom, kept))
+	}
 	if r.Policy != "" {
 		out = append(out, fmt.Sprintf("%s policy %s: %s", r.Lifecycle, r.Policy, r.PolicyAction))
 	}

@@ -71,6 +71,9 @@ func templateBody(srv conn.Server, l Layout, cfg Config) map[string]any {
 	body := map[string]any{
 		"index_patterns": []string{l.Pattern()},
 		"priority":       templatePriority,
+		// The user's additions; this template's own mappings and settings
+		// win where both set the same key.
+		"composed_of": []string{l.CustomName()},
 		"template": map[string]any{
 			"settings": settings(cfg),
 			"mappings": mapping(srv, cfg.IndexOriginal),
