@@ -62,3 +62,16 @@ func fieldType(t *testing.T, c cluster, index, field string) string {
 	}
 	return ""
 }
+
+// settingsOf returns the flat settings of an index.
+func settingsOf(t *testing.T, c cluster, index string) map[string]string {
+	t.Helper()
+	b := searchtest.MustDo(t, http.MethodGet, c.url, "/"+index+"/_settings?flat_settings=true", "")
+	var got map[string]struct {
+		Settings map[string]string `json:"settings"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("decoding settings: %v", err)
+	}
+	return got[index].Settings
+}

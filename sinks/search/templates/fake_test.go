@@ -26,7 +26,7 @@ type fakeCluster struct {
 	templates  map[string]json.RawMessage
 	components map[string]json.RawMessage
 	policies   map[string]json.RawMessage
-	seqNo     map[string]int
+	seqNo      map[string]int
 	// indices maps names to their flat settings.
 	indices map[string]map[string]string
 	// privileges answers _has_privileges; nil means security is off.
