@@ -71,8 +71,12 @@ func Load(src Sources) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
-// envKey maps ASPAUDIT_SINK__URLS to sink.urls.
+// envKey maps ASPAUDIT_SINK__URLS to sink.urls; ASPAUDIT_CONFIG, which
+// names the file, is no key.
 func envKey(k, v string) (string, any) {
+	if k == EnvConfigFile {
+		return "", nil
+	}
 	k = strings.ToLower(strings.TrimPrefix(k, EnvPrefix))
 	return strings.ReplaceAll(k, "__", "."), v
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -54,9 +55,31 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// SectionError is a configuration problem of a whole section, not of one
+// key ("no Atlas credentials: ..."). PrefixErrors names its section
+// instead of gluing a key prefix onto its sentence.
+type SectionError struct {
+	// Section is the section's full key ("atlas"); empty until prefixed.
+	Section string
+	Err     error
+}
+
+// SectionProblem marks err as a problem of the section it is reported in.
+func SectionProblem(err error) error { return &SectionError{Err: err} }
+
+func (e *SectionError) Error() string {
+	if e.Section == "" {
+		return e.Err.Error()
+	}
+	return e.Section + ": " + e.Err.Error()
+}
+
+func (e *SectionError) Unwrap() error { return e.Err }
+
 // PrefixErrors puts prefix before each of err's joined errors (nested
 // joins included), so that every configuration problem names its full
-// key: PrefixErrors("retry.", err) turns "max: ..." into "retry.max: ...".
+// key: PrefixErrors("retry.", err) turns "max: ..." into "retry.max: ...",
+// and a SectionError's "no credentials" into "retry: no credentials".
 // PrefixErrors(prefix, nil) is nil.
 func PrefixErrors(prefix string, err error) error {
 	if err == nil {
@@ -68,6 +91,9 @@ func PrefixErrors(prefix string, err error) error {
 			out = append(out, PrefixErrors(prefix, e))
 		}
 		return errors.Join(out...)
+	}
+	if s, ok := err.(*SectionError); ok {
+		return &SectionError{Section: strings.TrimSuffix(prefix+s.Section, "."), Err: s.Err}
 	}
 	return fmt.Errorf("%s%w", prefix, err)
 }

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -15,13 +16,14 @@ import (
 // seriesFlags are the flags that narrow what to fetch.
 type seriesFlags struct {
 	project    string
-	workspaces multiFlag
+	workspaces []string
 	processor  string
 }
 
-func (f *seriesFlags) register(fs *flag.FlagSet) {
+func (f *seriesFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
 	fs.StringVar(&f.project, "project", "", "Atlas project `id` to fetch (replaces atlas.projects)")
-	fs.Var(&f.workspaces, "workspace", "workspace `name` to fetch (repeatable; default: every workspace of the project)")
+	fs.StringArrayVar(&f.workspaces, "workspace", nil, "workspace `name` to fetch (repeatable; default: every workspace of the project)")
 	fs.StringVar(&f.processor, "processor", "", "fetch only this stream processor's `name`")
 }
 

@@ -2,34 +2,52 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 )
 
-func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
-	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
-	var c commonFlags
-	var sf seriesFlags
-	c.register(fs, true)
-	sf.register(fs)
-	from := fs.String("from", "", "start `time`: RFC 3339, a date (2026-11-01, UTC) or a duration before now (72h, 30d); required")
-	to := fs.String("to", "now", "end `time` (exclusive), same forms as --from; clamped to now minus pipeline.lag")
-	force := fs.Bool("force", false, "fetch ranges already stored too (ids keep events from doubling)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: aspaudit backfill --from T [--to T] [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME] [--force]\n\nFetches and stores a past time range for every configured workspace, in windows of pipeline.window,\nskipping the ranges already stored.\n\nflags:")
-		fs.PrintDefaults()
+func backfillCommand(inv *invocation) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "backfill --from T [--to T] [flags]",
+		Short: "fetch and store a past time range, skipping ranges already stored",
+		Long: `Fetches and stores a past time range for every configured workspace, in windows of
+pipeline.window, skipping the ranges already stored.
+
+Times are RFC 3339 (2026-11-01T06:00:00Z), a date (2026-11-01, UTC midnight) or a
+duration before now (72h, 30d, 2w).`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
-	}
+	var f backfillFlags
+	f.common.register(cmd, true)
+	f.series.register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&f.from, "from", "", "start `time`: RFC 3339, a date (2026-11-01, UTC) or a duration before now (72h, 30d); required")
+	fs.StringVar(&f.to, "to", "now", "end `time` (exclusive), same forms as --from; clamped to now minus pipeline.lag")
+	fs.BoolVar(&f.force, "force", false, "fetch ranges already stored too (ids keep events from doubling)")
+	cmd.RunE = inv.action(f.run)
+	return cmd
+}
+
+// backfillFlags are backfill's flags, set by parsing.
+type backfillFlags struct {
+	common   commonFlags
+	series   seriesFlags
+	from, to string
+	force    bool
+}
+
+func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
+	c, sf := &f.common, &f.series
 	now := time.Now()
-	rg, err := parseRange(*from, *to, now)
+	rg, err := parseRange(f.from, f.to, now)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
 		return exitUsage
@@ -58,7 +76,7 @@ func runBackfill(ctx context.Context, io stdio, environ, args []string) int {
 	}
 	var sum ingest.Summary
 	if len(series) > 0 {
-		sum, err = eng.Backfill(ctx, ingest.BackfillRequest{Series: series, Range: rg, Force: *force})
+		sum, err = eng.Backfill(ctx, ingest.BackfillRequest{Series: series, Range: rg, Force: f.force})
 		prog.done()
 		if err != nil {
 			fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)

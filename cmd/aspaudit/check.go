@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/sinks/file"
@@ -35,19 +36,30 @@ func (c *checker) problem(format string, args ...any) {
 	fmt.Fprintf(c.io.err, "  PROBLEM  %s\n", msg)
 }
 
-func runCheck(ctx context.Context, io stdio, environ, args []string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var c commonFlags
-	var sf seriesFlags
-	c.register(fs, false)
-	sf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: aspaudit check [--config FILE]\n\nValidates the configuration, authenticates with Atlas, resolves every workspace, reaches the sink\nand reports what is missing there. Changes nothing. Exits 1 listing every problem found.\n\nflags:")
-		fs.PrintDefaults()
+func checkCommand(inv *invocation) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check [flags]",
+		Short: "validate config, credentials, workspaces and the sink",
+		Long: `Validates the configuration, authenticates with Atlas, resolves every workspace, reaches the
+sink and reports what is missing there. Changes nothing. Exits 1 listing every problem found.`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
-	}
+	var f checkFlags
+	f.common.register(cmd, false)
+	f.series.register(cmd)
+	cmd.RunE = inv.action(f.run)
+	return cmd
+}
+
+// checkFlags are check's flags, set by parsing.
+type checkFlags struct {
+	common commonFlags
+	series seriesFlags
+}
+
+func (f *checkFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
+	c, sf := &f.common, &f.series
 	cfg, log, ok := c.load(io, environ, nil, true)
 	if !ok {
 		return exitUsage
@@ -57,7 +69,7 @@ func runCheck(ctx context.Context, io stdio, environ, args []string) int {
 		return exitUsage
 	}
 	ck := &checker{io: io}
-	fmt.Fprintln(io.err, "configuration: valid")
+	fmt.Fprintf(io.err, "configuration: valid, file %s\n", c.file)
 	fmt.Fprintf(io.err, "atlas: %s with a %s\n", cfg.Atlas.BaseURL, cfg.Atlas.CredentialKind())
 	client, err := newAtlas(cfg, log, nil)
 	if err != nil {

@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes: the contract scripts and supervisors rely on.
@@ -23,74 +22,117 @@ type stdio struct {
 	out, err io.Writer
 }
 
-type command struct {
-	summary string
-	run     func(ctx context.Context, io stdio, environ, args []string) int
+// body is what a command does once its flags are parsed; it returns the
+// process exit code.
+type body func(ctx context.Context, io stdio, environ, args []string) int
+
+// invocation is one run of the program: what every command body gets
+// besides its flags, and the exit code the body returned.
+type invocation struct {
+	io      stdio
+	environ []string
+	code    int
 }
 
-func commands() map[string]command {
-	return map[string]command{
-		"backfill": {"fetch and store a past time range, skipping ranges already stored", runBackfill},
-		"run":      {"ingest continuously (or one pass with --once)", runContinuous},
-		"import":   {"store audit-log archives downloaded before (.gz)", runImport},
-		"setup":    {"install index templates, retention policy and dashboards", runSetup},
-		"check":    {"validate config, credentials, workspaces and the sink", runCheck},
-		"version":  {"print the version", runVersion},
+// action adapts a command body to cobra, keeping its exit code.
+func (inv *invocation) action(b body) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		inv.code = b(cmd.Context(), inv.io, inv.environ, args)
+		return nil
 	}
 }
 
-// run dispatches to a subcommand and returns the process exit code.
+const rootLong = `aspaudit ships MongoDB Atlas Stream Processing audit logs into Elasticsearch,
+OpenSearch or local NDJSON files.
+
+The configuration is read from --config FILE, else from $ASPAUDIT_CONFIG, else from
+./aspaudit.yaml or /etc/aspaudit/aspaudit.yaml (the first that exists), then from ASPAUDIT_*
+variables and flags. 'aspaudit config' shows the result and where each value came from.
+
+Exit status: 0 all stored, 1 some windows incomplete, 2 usage/config error,
+3 some events dead-lettered.`
+
+// newRoot builds the command tree of one invocation.
+func newRoot(inv *invocation) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "aspaudit",
+		Short:         "ship Atlas Stream Processing audit logs to Elasticsearch, OpenSearch or files",
+		Long:          rootLong,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetVersionTemplate(versionLine() + "\n")
+	root.SetIn(inv.io.in)
+	root.SetOut(inv.io.out)
+	root.SetErr(inv.io.err)
+	root.AddCommand(
+		backfillCommand(inv), runCommand(inv), importCommand(inv),
+		setupCommand(inv), checkCommand(inv), configCommand(inv), versionCommand(inv),
+	)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	return root
+}
+
+// run parses args, runs the command they name and returns the process
+// exit code. Flags may come before or after positional arguments; "--"
+// ends the flags.
 func run(ctx context.Context, args []string, io stdio, environ []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(io.err)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	cmd, ok := commands()[args[0]]
-	if !ok {
-		fmt.Fprintf(io.err, "aspaudit: unknown command %q\n\n", args[0])
-		usage(io.err)
+	inv := &invocation{io: io, environ: environ}
+	root := newRoot(inv)
+	if len(args) == 0 {
+		fmt.Fprintln(io.err, "aspaudit: no command given")
+		root.SetOut(io.err)
+		_ = root.Usage()
 		return exitUsage
 	}
-	return cmd.run(ctx, io, environ, args[1:])
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		printUsageError(io.err, cmd, args, err)
+		return exitUsage
+	}
+	return inv.code
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: aspaudit <command> [flags]\n\ncommands:")
-	cmds := commands()
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+// printUsageError says what was wrong with the command line and where to
+// read how to write it.
+func printUsageError(w io.Writer, cmd *cobra.Command, args []string, err error) {
+	name := "aspaudit"
+	if cmd != nil {
+		name = cmd.CommandPath()
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'aspaudit <command> --help' for its flags.")
-	fmt.Fprintln(w, "Exit status: 0 all stored, 1 some windows incomplete, 2 usage/config error, 3 some events dead-lettered.")
+	fmt.Fprintf(w, "%s: %v%s\n", name, err, singleDashHint(cmd, args))
+	fmt.Fprintf(w, "Run '%s --help' for usage.\n", name)
 }
 
-// parseFlags parses args; it returns done=true with the exit code when
-// the command must stop (help asked, or a usage error).
-func parseFlags(fs *flag.FlagSet, args []string, w io.Writer) (code int, done bool) {
-	fs.SetOutput(w)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, true
+// singleDashHint notices a long flag written with one dash (-config),
+// which GNU-style parsing reads as a bundle of one-letter flags.
+func singleDashHint(cmd *cobra.Command, args []string) string {
+	if cmd == nil {
+		return ""
+	}
+	for _, a := range args {
+		if a == "--" {
+			break
 		}
-		return exitUsage, true
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if cmd.Flags().Lookup(name) != nil {
+			return fmt.Sprintf(" (long flags take two dashes: --%s)", strings.TrimPrefix(a, "-"))
+		}
 	}
-	return 0, false
+	return ""
 }
 
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error {
-	*m = append(*m, v)
+// noArgs refuses positional arguments, naming the first one.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q: %s takes flags only", args[0], cmd.Name())
+	}
 	return nil
 }
 

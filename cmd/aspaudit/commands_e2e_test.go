@@ -146,7 +146,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	r := aspaudit(t, e, "backfill", "--help")
 	mustExit(t, r, exitOK, "backfill --help")
-	if !strings.Contains(r.stderr, "--from") {
-		t.Errorf("backfill --help does not mention --from:\n%s", r.stderr)
+	if !strings.Contains(r.stdout, "--from") {
+		t.Errorf("backfill --help does not mention --from:\n%s", r.stdout)
 	}
 }

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"log/slog"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 )
@@ -13,13 +14,21 @@ type commonFlags struct {
 	config   string
 	logLevel string
 	report   string
+	// file is the configuration file load read, and why, and sources all
+	// it read; both set by load.
+	file    configs.FileChoice
+	sources configs.Sources
 }
 
-func (c *commonFlags) register(fs *flag.FlagSet, withReport bool) {
-	fs.StringVar(&c.config, "config", "", "YAML configuration `file` (default: none; environment ASPAUDIT_* and defaults apply)")
-	fs.StringVar(&c.logLevel, "log-level", "", "log level: debug, info, warn, error (overrides log.level)")
+func (c *commonFlags) register(cmd *cobra.Command, withReport bool) {
+	fs := cmd.Flags()
+	fs.StringVar(&c.config, "config", "", "YAML configuration `file` (default: $ASPAUDIT_CONFIG, else ./aspaudit.yaml or /etc/aspaudit/aspaudit.yaml if one exists)")
+	fs.StringVar(&c.logLevel, "log-level", "", "log `level`: debug, info, warn, error (overrides log.level)")
+	_ = cmd.RegisterFlagCompletionFunc("config", cobra.FixedCompletions([]cobra.Completion{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt))
+	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]cobra.Completion{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	if withReport {
-		fs.StringVar(&c.report, "report", "", "print a machine-readable report on stdout at the end: json")
+		fs.StringVar(&c.report, "report", "", "print a machine-readable report in this `format` on stdout at the end (json)")
+		_ = cmd.RegisterFlagCompletionFunc("report", cobra.FixedCompletions([]cobra.Completion{"json"}, cobra.ShellCompDirectiveNoFileComp))
 	}
 }
 
@@ -39,7 +48,14 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 	if c.logLevel != "" {
 		overrides["log.level"] = c.logLevel
 	}
-	cfg, err := configs.Load(configs.Sources{File: c.config, Environ: environ, Overrides: overrides, NeedAtlas: needAtlas})
+	file, err := configs.FindFile(c.config, environ, configs.DefaultSearchPath)
+	if err != nil {
+		printErrors(io.err, "configuration problems (nothing was done)", err)
+		return configs.Config{}, nil, false
+	}
+	c.file = file
+	c.sources = configs.Sources{File: file.Path, Environ: environ, Overrides: overrides, NeedAtlas: needAtlas}
+	cfg, err := configs.Load(c.sources)
 	if err != nil {
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false
@@ -49,6 +65,7 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 		printErrors(io.err, "configuration problems (nothing was done)", err)
 		return cfg, nil, false
 	}
+	log.Info("configuration", "file", file.String())
 	for _, w := range cfg.Pipeline.Warnings() {
 		log.Warn(w)
 	}

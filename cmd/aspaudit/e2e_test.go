@@ -158,12 +158,26 @@ type proc struct {
 	stdout, stderr *syncBuffer
 }
 
-// start starts the binary; the caller waits for it (wait) or kills it.
+// aspauditIn runs the binary in dir to the end.
+func aspauditIn(t testing.TB, dir string, e env, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	return startIn(t, ctx, dir, e, args...).wait(t)
+}
+
+// start starts the binary in an empty directory; the caller waits for it
+// (wait) or kills it.
 func start(t testing.TB, ctx context.Context, e env, args ...string) *proc {
+	t.Helper()
+	return startIn(t, ctx, t.TempDir(), e, args...)
+}
+
+func startIn(t testing.TB, ctx context.Context, dir string, e env, args ...string) *proc {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, binary(t), args...)
 	cmd.Env = e.list(t)
-	cmd.Dir = t.TempDir()
+	cmd.Dir = dir
 	p := &proc{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	cmd.WaitDelay = 10 * time.Second

@@ -2,26 +2,41 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/sources/files"
 )
 
-func runImport(ctx context.Context, io stdio, environ, args []string) int {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	var c commonFlags
-	c.register(fs, true)
-	project := fs.String("project", "", "Atlas project `id` the archives belong to (24 hex digits; default: the only project of atlas.projects)")
-	workspace := fs.String("workspace", "", "workspace `name` of every archive (default: read from each file name)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: aspaudit import [--config FILE] --project ID [--workspace NAME] FILE.gz|DIR...\n\nStores audit-log archives downloaded before (Atlas CLI or API names: <workspace>_<start>_<end>_audit.log.gz).\nEach file is one window, named after its time range; re-importing stores nothing twice.\n\nflags:")
-		fs.PrintDefaults()
+func importCommand(inv *invocation) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import [flags] FILE.gz|DIR...",
+		Short: "store audit-log archives downloaded before (.gz)",
+		Long: `Stores audit-log archives downloaded before (Atlas CLI or API names:
+<workspace>_<start>_<end>_audit.log.gz). Each file is one window, named after its time
+range; re-importing stores nothing twice. A directory stands for the archives in it.`,
+		ValidArgsFunction: cobra.FixedCompletions([]cobra.Completion{"gz"}, cobra.ShellCompDirectiveFilterFileExt),
 	}
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
-	}
-	if fs.NArg() == 0 {
+	var f importFlags
+	f.common.register(cmd, true)
+	fs := cmd.Flags()
+	fs.StringVar(&f.project, "project", "", "Atlas project `id` the archives belong to (24 hex digits; default: the only project of atlas.projects)")
+	fs.StringVar(&f.workspace, "workspace", "", "workspace `name` of every archive (default: read from each file name)")
+	cmd.RunE = inv.action(f.run)
+	return cmd
+}
+
+// importFlags are import's flags, set by parsing.
+type importFlags struct {
+	common    commonFlags
+	project   string
+	workspace string
+}
+
+func (f *importFlags) run(ctx context.Context, io stdio, environ, args []string) int {
+	c := &f.common
+	if len(args) == 0 {
 		fmt.Fprintln(io.err, "aspaudit import: no archive given: name one or more .gz files or directories")
 		return exitUsage
 	}
@@ -30,12 +45,12 @@ func runImport(ctx context.Context, io stdio, environ, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	projectID, known, err := importProject(*project, cfg.Atlas.Projects)
+	projectID, known, err := importProject(f.project, cfg.Atlas.Projects)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit import: %v\n", err)
 		return exitUsage
 	}
-	archives, err := files.Find(files.NameRule{ProjectID: projectID, Workspace: *workspace, Known: known}, fs.Args()...)
+	archives, err := files.Find(files.NameRule{ProjectID: projectID, Workspace: f.workspace, Known: known}, args...)
 	if err != nil {
 		printErrors(io.err, "cannot import (nothing was done)", err)
 		return exitUsage

@@ -6,7 +6,13 @@
 //	aspaudit import   [--config FILE] --project ID [--workspace NAME] FILE.gz...
 //	aspaudit setup    [--config FILE]
 //	aspaudit check    [--config FILE]
-//	aspaudit version
+//	aspaudit config   [--config FILE]
+//	aspaudit completion bash|zsh|fish
+//	aspaudit version  (or aspaudit --version)
+//
+// Flags are GNU-style and may follow positional arguments; "--" ends them.
+// Without --config, $ASPAUDIT_CONFIG, ./aspaudit.yaml or
+// /etc/aspaudit/aspaudit.yaml is read (the first set or existing).
 //
 // Exit status: 0 every event stored; 1 some windows could not be completed
 // (they are retried next run); 2 usage or configuration error, before any

@@ -2,28 +2,44 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
-func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var c commonFlags
-	var sf seriesFlags
-	c.register(fs, true)
-	sf.register(fs)
-	once := fs.Bool("once", false, "make one pass over every series and exit (for cron jobs)")
-	listen := fs.String("listen", "", "serve /metrics and /healthz on this `address` (e.g. :9090; overrides listen)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: aspaudit run [--config FILE] [--once] [--listen ADDR]\n\nKeeps every configured workspace up to date: every pipeline.poll_interval it fetches from the end of\nwhat is stored (minus pipeline.overlap) to now minus pipeline.lag. SIGINT/SIGTERM stop it cleanly.\n\nflags:")
-		fs.PrintDefaults()
+func runCommand(inv *invocation) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [flags]",
+		Short: "ingest continuously (or one pass with --once)",
+		Long: `Keeps every configured workspace up to date: every pipeline.poll_interval it fetches from the
+end of what is stored (minus pipeline.overlap) to now minus pipeline.lag. SIGINT/SIGTERM stop
+it cleanly.`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
-	}
+	var f runFlags
+	f.common.register(cmd, true)
+	f.series.register(cmd)
+	fs := cmd.Flags()
+	fs.BoolVar(&f.once, "once", false, "make one pass over every series and exit (for cron jobs)")
+	fs.StringVar(&f.listen, "listen", "", "serve /metrics and /healthz on this `address` (e.g. :9090; overrides listen)")
+	cmd.RunE = inv.action(f.run)
+	return cmd
+}
+
+// runFlags are run's flags, set by parsing.
+type runFlags struct {
+	common commonFlags
+	series seriesFlags
+	once   bool
+	listen string
+}
+
+func (f *runFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
+	c, sf := &f.common, &f.series
 	var over map[string]any
-	if *listen != "" {
-		over = map[string]any{"listen": *listen}
+	if f.listen != "" {
+		over = map[string]any{"listen": f.listen}
 	}
 	cfg, log, ok := c.load(io, environ, over, true)
 	if !ok {
@@ -51,12 +67,12 @@ func runContinuous(ctx context.Context, io stdio, environ, args []string) int {
 		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
 		return exitUsage
 	}
-	if !*once {
+	if !f.once {
 		out.retainPeriodically(ctx, cfg, log)
 	}
-	sum, discErrs := followProjects(ctx, eng, client, cfg, log, *once)
-	if *once {
+	sum, discErrs := followProjects(ctx, eng, client, cfg, log, f.once)
+	if f.once {
 		out.applyRetention(ctx, cfg, log)
 	}
-	return finishWithDiscovery(ctx, io, "run", sum, out, c.report, discErrs, !*once)
+	return finishWithDiscovery(ctx, io, "run", sum, out, c.report, discErrs, !f.once)
 }

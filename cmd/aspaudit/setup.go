@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
@@ -16,17 +17,29 @@ import (
 	"github.com/aspaudit/aspaudit/sinks/search/templates"
 )
 
-func runSetup(ctx context.Context, io stdio, environ, args []string) int {
-	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
-	var c commonFlags
-	c.register(fs, false)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: aspaudit setup [--config FILE]\n\nInstalls what the search backend needs (index template, retention policy where the backend has one,\nstate indices) and imports the Kibana / OpenSearch Dashboards saved objects when kibana.url or\ndashboards.url is set. Safe to run again: it overwrites its own objects.\n\nflags:")
-		fs.PrintDefaults()
+func setupCommand(inv *invocation) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "setup [flags]",
+		Short: "install index templates, retention policy and dashboards",
+		Long: `Installs what the search backend needs (index template, retention policy where the backend
+has one, state indices) and imports the Kibana / OpenSearch Dashboards saved objects when
+kibana.url or dashboards.url is set. Safe to run again: it overwrites its own objects.`,
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
-	}
+	var f setupFlags
+	f.common.register(cmd, false)
+	cmd.RunE = inv.action(f.run)
+	return cmd
+}
+
+// setupFlags are setup's flags, set by parsing.
+type setupFlags struct {
+	common commonFlags
+}
+
+func (f *setupFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
+	c := &f.common
 	cfg, log, ok := c.load(io, environ, nil, false)
 	if !ok {
 		return exitUsage

@@ -2,20 +2,33 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
 var version = "dev"
 
-func runVersion(_ context.Context, io stdio, _, args []string) int {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	if code, done := parseFlags(fs, args, io.err); done {
-		return code
+func versionCommand(inv *invocation) *cobra.Command {
+	return &cobra.Command{
+		Use:               "version",
+		Short:             "print the version (as --version does)",
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: inv.action(func(_ context.Context, io stdio, _, _ []string) int {
+			fmt.Fprintln(io.out, versionLine())
+			return exitOK
+		}),
 	}
+}
+
+// versionLine is what both `aspaudit version` and `aspaudit --version`
+// print: the version, the VCS revision when the build recorded one, the
+// Go version and the platform.
+func versionLine() string {
 	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
@@ -24,6 +37,5 @@ func runVersion(_ context.Context, io stdio, _, args []string) int {
 			}
 		}
 	}
-	fmt.Fprintf(io.out, "aspaudit %s%s %s %s/%s\n", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return exitOK
+	return fmt.Sprintf("aspaudit %s%s %s %s/%s", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

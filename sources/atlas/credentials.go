@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
 )
 
@@ -110,7 +111,7 @@ func (c Config) chooseKind(env func(string) string) (CredentialKind, error) {
 	key := c.PublicKey != "" || c.PrivateKey.IsSet() || c.PrivateKeyFile != ""
 	switch {
 	case sa && key:
-		return 0, errors.New("both a service account (client_id, client_secret) and an API key (public_key, private_key) are configured: keep one")
+		return 0, pipeline.SectionProblem(errors.New("both a service account (client_id, client_secret) and an API key (public_key, private_key) are configured: keep one"))
 	case sa:
 		return ServiceAccount, nil
 	case key:
@@ -120,13 +121,13 @@ func (c Config) chooseKind(env func(string) string) (CredentialKind, error) {
 	envKey := env(EnvPublicAPIKey) != "" || env(EnvPrivateAPIKey) != ""
 	switch {
 	case envSA && envKey:
-		return 0, fmt.Errorf("both %s/%s and %s/%s are set and the configuration names no credential: unset one kind, or configure client_id or public_key", EnvClientID, EnvClientSecret, EnvPublicAPIKey, EnvPrivateAPIKey)
+		return 0, pipeline.SectionProblem(fmt.Errorf("both %s/%s and %s/%s are set and the configuration names no credential: unset one kind, or configure client_id or public_key", EnvClientID, EnvClientSecret, EnvPublicAPIKey, EnvPrivateAPIKey))
 	case envSA:
 		return ServiceAccount, nil
 	case envKey:
 		return APIKey, nil
 	}
-	return 0, fmt.Errorf("no Atlas credentials: configure client_id and client_secret (a service account) or public_key and private_key (an API key), or set %s and %s", EnvClientID, EnvClientSecret)
+	return 0, pipeline.SectionProblem(fmt.Errorf("no Atlas credentials: configure client_id and client_secret (a service account) or public_key and private_key (an API key), or set %s and %s", EnvClientID, EnvClientSecret))
 }
 
 func (c *Config) fillFromEnv(kind CredentialKind, env func(string) string) error {
