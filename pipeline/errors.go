@@ -92,7 +92,7 @@ func PrefixErrors(prefix string, err error) error {
 		}
 		return errors.Join(out...)
 	}
-	if s, ok := err.(*SectionError); ok {
+	if s, ok := err.(*SectionError); ok { //nolint:errorlint // only a SectionError itself: a wrapped one keeps its wrapper's text, which is prefixed as a key
 		return &SectionError{Section: strings.TrimSuffix(prefix+s.Section, "."), Err: s.Err}
 	}
 	return fmt.Errorf("%s%w", prefix, err)

@@ -80,7 +80,7 @@ func newRoot(inv *invocation) *cobra.Command {
 // ends the flags.
 func run(ctx context.Context, args []string, io stdio, environ []string) int {
 	inv := &invocation{io: io, environ: environ}
-	root := newRoot(inv)
+	root := newRoot(inv) //nolint:contextcheck // cobra hands each command the ctx given to ExecuteContextC below
 	if len(args) == 0 {
 		fmt.Fprintln(io.err, "aspaudit: no command given")
 		root.SetOut(io.err)
