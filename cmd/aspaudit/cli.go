@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -70,9 +71,21 @@ func newRoot(inv *invocation) *cobra.Command {
 		backfillCommand(inv), runCommand(inv), importCommand(inv),
 		setupCommand(inv), checkCommand(inv), configCommand(inv), versionCommand(inv),
 	)
+	root.Flags().BoolP("version", "v", false, "print the version, as the version command does")
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = noShell
+		}
+	}
 	return root
+}
+
+// noShell runs when `completion` names no shell: without it cobra would
+// print the help and exit 0. (cobra refuses an unknown shell itself.)
+func noShell(*cobra.Command, []string) error {
+	return errors.New("name a shell: bash, zsh, fish or powershell")
 }
 
 // run parses args, runs the command they name and returns the process

@@ -73,6 +73,8 @@ func TestUsageMessages(t *testing.T) {
 		{[]string{"backfill", "-from=2d"}, exitUsage, "long flags take two dashes: --from=2d"},
 		{[]string{"run", "--once=maybe"}, exitUsage, `invalid argument "maybe" for "--once"`},
 		{[]string{"backfill", "--from"}, exitUsage, "flag needs an argument: --from"},
+		{[]string{"completion"}, exitUsage, "name a shell: bash, zsh, fish"},
+		{[]string{"completion", "tcsh"}, exitUsage, `unknown command "tcsh"`},
 	}
 	for _, c := range cases {
 		code, _, stderr := runInProcess(c.args...)
@@ -108,9 +110,10 @@ func TestHelp(t *testing.T) {
 // TestVersionFlagAgrees: --version and the version command print the
 // same line.
 func TestVersionFlagAgrees(t *testing.T) {
+	c0, shortOut, _ := runInProcess("-v")
 	c1, flagOut, _ := runInProcess("--version")
 	c2, cmdOut, _ := runInProcess("version")
-	if c1 != exitOK || c2 != exitOK || flagOut != cmdOut || !strings.HasPrefix(cmdOut, "aspaudit "+version+" ") {
+	if c0 != exitOK || shortOut != cmdOut || c1 != exitOK || c2 != exitOK || flagOut != cmdOut || !strings.HasPrefix(cmdOut, "aspaudit "+version+" ") {
 		t.Errorf("--version (exit %d) %q; version (exit %d) %q", c1, flagOut, c2, cmdOut)
 	}
 }
