@@ -104,6 +104,12 @@ func (s *Sink) settleItems(items []*item, ans *bulkAnswer) []*item {
 			it.w.settle(it.idx, outcome{kind: stored, status: a.Status})
 			continue
 		}
+		if full := floodStage(a.Status, a.Error); full != nil {
+			// Retrying waits for someone to free space: the window
+			// layer decides whether to (see pipeline.StorageFull).
+			it.w.fail(it.idx, full)
+			continue
+		}
 		k, retry := itemKind(a.Status)
 		if retry {
 			again = append(again, it)

@@ -3,6 +3,8 @@ package search
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // The bulk item status table, the one place that decides what an item's
@@ -10,6 +12,9 @@ import (
 //
 //	2xx               stored
 //	409               already stored (create found the id): a duplicate, counts as stored
+//	429 flood stage   cluster_block_exception, read-only-allow-delete: the
+//	                  cluster's disk is full; the Write fails with
+//	                  pipeline.StorageFull (conn.FloodStage), not retried here
 //	429, 5xx          retry this item alone, with backoff
 //	other 4xx         rejected for good: dead-lettered with "type: reason"
 func itemKind(status int) (k kind, retry bool) {
@@ -22,6 +27,14 @@ func itemKind(status int) (k kind, retry bool) {
 		return unsettled, true
 	}
 	return rejected, false
+}
+
+// floodStage is conn.FloodStage for a bulk item's answer.
+func floodStage(status int, e *itemError) error {
+	if e == nil {
+		return nil
+	}
+	return conn.FloodStage(status, e.Type, e.Reason)
 }
 
 // itemError is the error object of a bulk item.
