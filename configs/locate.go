@@ -14,7 +14,7 @@ const EnvConfigFile = EnvPrefix + "CONFIG"
 
 // DefaultSearchPath lists where the configuration file is looked for when
 // neither --config nor ASPAUDIT_CONFIG names one: the first that exists.
-var DefaultSearchPath = []string{"aspaudit.yaml", "/etc/aspaudit/aspaudit.yaml"}
+var DefaultSearchPath = []string{"./aspaudit.yaml", "/etc/aspaudit/aspaudit.yaml"}
 
 // FileChoice is the configuration file a command reads and why.
 type FileChoice struct {
@@ -28,7 +28,7 @@ type FileChoice struct {
 // String says which file is used and how it was found, for logs.
 func (c FileChoice) String() string {
 	if c.Path == "" {
-		return "no file (" + EnvConfigFile + " unset and none of " + strings.Join(DefaultSearchPath, ", ") + " exists)"
+		return "none (no --config, " + EnvConfigFile + " unset, none of " + strings.Join(DefaultSearchPath, ", ") + " exists)"
 	}
 	return c.Path + " (from " + c.Via + ")"
 }

@@ -37,7 +37,7 @@ func TestFindFile(t *testing.T) {
 	if _, err := FindFile("", []string{EnvConfigFile + "=" + first}, search); err == nil || !strings.Contains(err.Error(), EnvConfigFile+"="+first+": no such file") {
 		t.Errorf("ASPAUDIT_CONFIG naming a missing file: err = %v", err)
 	}
-	if !strings.Contains(FileChoice{}.String(), "no file") {
+	if !strings.HasPrefix(FileChoice{}.String(), "none (") {
 		t.Errorf("no file says %q", FileChoice{})
 	}
 }

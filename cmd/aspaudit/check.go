@@ -69,7 +69,7 @@ func (f *checkFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 		return exitUsage
 	}
 	ck := &checker{io: io}
-	fmt.Fprintf(io.err, "configuration: valid, file %s\n", c.file)
+	fmt.Fprintf(io.err, "configuration: valid; file: %s\n", c.file)
 	fmt.Fprintf(io.err, "atlas: %s with a %s\n", cfg.Atlas.BaseURL, cfg.Atlas.CredentialKind())
 	client, err := newAtlas(cfg, log, nil)
 	if err != nil {
