@@ -1,7 +1,6 @@
 package atlastest
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -26,11 +25,11 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
 		return
 	}
-	ws, q, version, ok := f.checkAuditRequest(w, r, &rec)
+	ws, q, version, ok := f.checkDownload(w, r, &rec, f.versions)
 	if !ok {
 		return
 	}
-	if rule := f.matchRule("auditLogs", rec.Workspace); rule != nil {
+	if rule := f.matchRule("auditLogs", rec.Project, rec.Workspace); rule != nil {
 		rec.Status, rec.Fault = rule.Status, "inject"
 		writeRule(w, rule)
 		return
@@ -53,35 +52,23 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 // serveBody writes the window's body; it reports whether the connection
 // must be dropped (a cut body).
 func (f *Fake) serveBody(w http.ResponseWriter, r *http.Request, ws *workspace, q Query, version string, d fault, rec *Request) bool {
-	f.mu.Lock()
-	body := f.cfg.Body
-	f.mu.Unlock()
-	src := f.source(ws)
-	w.Header().Set("Content-Type", "application/vnd.atlas."+version+"+gzip")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fileName(rec.Workspace, rec.Processor, q)))
-	w.WriteHeader(http.StatusOK)
-	rec.Status = http.StatusOK
-	fw := &faultWriter{ctx: r.Context(), w: w, d: d}
-	n, err := body.write(fw, src, q)
-	if err == nil {
-		err = fw.finish()
-	}
-	rec.Lines = n
-	if f.cfg.AuditAccess && err == nil {
+	cut := f.writeDownload(w, r, f.source(ws), fileName(rec.Workspace, rec.Processor, q), q, version, d, rec)
+	if f.cfg.AuditAccess && !cut && rec.Status == http.StatusOK {
 		f.appendAccess(ws, accessLine(*rec, time.Now()))
 	}
-	return errors.Is(err, http.ErrAbortHandler)
+	return cut
 }
 
-// checkAuditRequest answers the request's errors (bad project id, version,
-// unknown project or workspace, bad dates); ok reports none.
-func (f *Fake) checkAuditRequest(w http.ResponseWriter, r *http.Request, rec *Request) (ws *workspace, q Query, version string, ok bool) {
+// checkDownload answers a log download's errors (bad project id, a
+// version not in served, unknown project or workspace, bad dates); ok
+// reports none.
+func (f *Fake) checkDownload(w http.ResponseWriter, r *http.Request, rec *Request, versions func() (served, retired []string)) (ws *workspace, q Query, version string, ok bool) {
 	if !groupID.MatchString(rec.Project) {
 		rec.Status = http.StatusBadRequest
 		writeError(w, rec.Status, "INVALID_GROUP_ID", fmt.Sprintf("An invalid group ID %s was specified.", rec.Project))
 		return nil, q, "", false
 	}
-	if version, rec.Status = f.checkVersion(w, r, "+gzip"); rec.Status != 0 {
+	if version, rec.Status = checkVersion(w, r, "+gzip", versions); rec.Status != 0 {
 		return nil, q, "", false
 	}
 	exists, ws := f.lookup(rec.Project, rec.Workspace)

@@ -34,7 +34,7 @@ func (f *Fake) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.Authenticated = true
-	if rule := f.matchRule("token", ""); rule != nil {
+	if rule := f.matchRule("token", "", ""); rule != nil {
 		rec.Status, rec.Fault = rule.Status, "inject"
 		writeRule(w, rule)
 		return

@@ -32,6 +32,10 @@ type LogFunc func(q Query, yield func(line []byte) bool)
 type workspace struct {
 	lines []Line // sorted by time; nil when fn is set
 	fn    LogFunc
+	// ops and opsFn are the operational log, as lines and fn are the
+	// audit log.
+	ops   []Line
+	opsFn LogFunc
 }
 
 // AddWorkspace adds (or replaces) a workspace serving lines. The slice is
@@ -115,17 +119,7 @@ func (f *Fake) source(ws *workspace) LogFunc {
 	f.mu.Lock()
 	lines := ws.lines // replaced, never modified, once set
 	f.mu.Unlock()
-	return func(q Query, yield func([]byte) bool) {
-		i := sort.Search(len(lines), func(i int) bool { return !lines[i].Time.Before(q.Start) })
-		for ; i < len(lines) && lines[i].Time.Before(q.End); i++ {
-			if q.Processor != "" && lines[i].Processor != q.Processor {
-				continue
-			}
-			if !yield([]byte(lines[i].Text)) {
-				return
-			}
-		}
-	}
+	return sliceFunc(lines)
 }
 
 // appendAccess adds an "audit log accessed" line to a slice workspace.

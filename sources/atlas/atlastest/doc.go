@@ -28,6 +28,16 @@
 // capacity of 20, refilled by 10 every second) to meet it in tests within
 // seconds.
 //
+// Beside the audit log the fake serves the operational-log download
+// (/streams/{tenantName}:downloadOperationalLogs, only with its own Accept
+// version 2025-03-12; any other answers 406 as Atlas does) from lines given
+// to AddOperationalLines or AddOperationalFunc (OperationalGenerator makes
+// the three shapes to expect: mongod-style structured JSON, other JSON and
+// plain text), and the project listings of an organisation
+// (/orgs/{orgId}/groups, AddOrgProject) and of the credentials (/groups),
+// paginated like the workspace list, whose items carry dataProcessRegion.
+// RemoveProject deletes a project as Atlas does.
+//
 // Error codes for 406 and 410 are not publicly documented; the fake uses
 // NOT_ACCEPTABLE and API_VERSION_GONE.
 package atlastest

@@ -10,10 +10,13 @@ import (
 // Rule scripts an error answer. Rules are checked in the order injected,
 // after authentication succeeded, before random faults.
 type Rule struct {
-	// Endpoint is "auditLogs", "streams" or "token"; empty matches the
-	// first two.
+	// Endpoint is "auditLogs", "operationalLogs", "streams", "groups",
+	// "orgGroups" or "token"; empty matches the first three.
 	Endpoint string
-	// Workspace restricts an auditLogs rule to one workspace.
+	// Project restricts a rule to one project (auditLogs,
+	// operationalLogs, streams) or one organisation (orgGroups).
+	Project string
+	// Workspace restricts a download rule to one workspace.
 	Workspace string
 	Status    int
 	ErrorCode string
@@ -43,18 +46,21 @@ func (f *Fake) ClearRules() {
 	f.rules = nil
 }
 
+// perProject are the endpoints a Rule without Endpoint matches.
+var perProject = map[string]bool{"auditLogs": true, "operationalLogs": true, "streams": true}
+
 // matchRule returns the scripted answer for a request, if any, counting it.
-func (f *Fake) matchRule(endpoint, workspace string) *Rule {
+func (f *Fake) matchRule(endpoint, project, workspace string) *Rule {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.rules {
 		if r.Times > 0 && r.used >= r.Times {
 			continue
 		}
-		if r.Endpoint != "" && r.Endpoint != endpoint || r.Endpoint == "" && endpoint == "token" {
+		if r.Endpoint != "" && r.Endpoint != endpoint || r.Endpoint == "" && !perProject[endpoint] {
 			continue
 		}
-		if r.Workspace != "" && r.Workspace != workspace {
+		if r.Workspace != "" && r.Workspace != workspace || r.Project != "" && r.Project != project {
 			continue
 		}
 		r.used++
@@ -114,9 +120,9 @@ func versionOf(accept, suffix string) string {
 
 // checkVersion answers 406 or 410 unless the request asks for a served
 // version; it returns the version, or the status it answered.
-func (f *Fake) checkVersion(w http.ResponseWriter, r *http.Request, suffix string) (string, int) {
+func checkVersion(w http.ResponseWriter, r *http.Request, suffix string, versions func() (served, retired []string)) (string, int) {
 	v := versionOf(r.Header.Get("Accept"), suffix)
-	served, retired := f.versions()
+	served, retired := versions()
 	for _, s := range served {
 		if v == s {
 			return v, 0

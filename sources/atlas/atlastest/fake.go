@@ -23,6 +23,10 @@ type Config struct {
 	// answer 410, unknown ones 406.
 	Versions []string
 	Retired  []string
+	// OperationalVersions are the versions of the operational-log
+	// download; empty means OperationalVersion (2025-03-12). Others
+	// answer 406.
+	OperationalVersions []string
 	// MaxItemsPerPage caps the workspace list's pages; zero means 500.
 	MaxItemsPerPage int
 
@@ -46,6 +50,7 @@ type Fake struct {
 
 	mu       sync.Mutex
 	projects map[string]map[string]*workspace
+	meta     map[string]projectMeta
 	tokens   map[string]time.Time
 	nonces   map[string]bool
 	rules    []*Rule
@@ -62,6 +67,9 @@ func New(cfg Config) *Fake {
 	if len(cfg.Versions) == 0 {
 		cfg.Versions = []string{"2023-02-01"}
 	}
+	if len(cfg.OperationalVersions) == 0 {
+		cfg.OperationalVersions = []string{OperationalVersion}
+	}
 	if cfg.MaxItemsPerPage <= 0 {
 		cfg.MaxItemsPerPage = 500
 	}
@@ -69,6 +77,7 @@ func New(cfg Config) *Fake {
 	f := &Fake{
 		cfg:      cfg,
 		projects: map[string]map[string]*workspace{},
+		meta:     map[string]projectMeta{},
 		tokens:   map[string]time.Time{},
 		nonces:   map[string]bool{},
 		buckets:  map[string]*bucket{},
@@ -78,6 +87,9 @@ func New(cfg Config) *Fake {
 	f.mux.HandleFunc("POST /api/oauth/token", f.serveToken)
 	f.mux.HandleFunc("GET /api/atlas/v2/groups/{groupId}/streams", f.serveStreams)
 	f.mux.HandleFunc("GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs", f.serveAuditLogs)
+	f.mux.HandleFunc("GET /api/atlas/v2/groups/{groupId}/streams/{segment}", f.serveStreamsAction)
+	f.mux.HandleFunc("GET /api/atlas/v2/groups", f.serveGroups)
+	f.mux.HandleFunc("GET /api/atlas/v2/orgs/{orgId}/groups", f.serveOrgGroups)
 	f.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	f.mux.HandleFunc("/", f.serveOther)
 	return f

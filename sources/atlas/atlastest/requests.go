@@ -14,13 +14,16 @@ type Request struct {
 	Path     string // escaped, as sent
 	Query    url.Values
 	Accept   string
-	Endpoint string // "token", "streams", "auditLogs" or "other"
+	// Endpoint is "token", "streams", "auditLogs", "operationalLogs",
+	// "groups", "orgGroups" or "other".
+	Endpoint string
 	// Auth is how the request authenticated: "bearer", "digest", "basic"
 	// (token endpoint), or "" for none (a Digest challenge leg).
 	Auth string
 	// Authenticated reports whether the credentials were accepted.
 	Authenticated bool
 	Project       string
+	Org           string // orgGroups' organisation
 	Workspace     string // unescaped
 	Processor     string // spName
 	Status        int

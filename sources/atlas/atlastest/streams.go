@@ -23,7 +23,7 @@ func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rec.Status, "INVALID_GROUP_ID", fmt.Sprintf("An invalid group ID %s was specified.", rec.Project))
 		return
 	}
-	if _, rec.Status = f.checkVersion(w, r, "+json"); rec.Status != 0 {
+	if _, rec.Status = checkVersion(w, r, "+json", f.versions); rec.Status != 0 {
 		return
 	}
 	names, exists := f.workspaceNames(rec.Project)
@@ -32,7 +32,7 @@ func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rec.Status, "GROUP_NOT_FOUND", fmt.Sprintf("No group with ID %s exists.", rec.Project))
 		return
 	}
-	if rule := f.matchRule("streams", ""); rule != nil {
+	if rule := f.matchRule("streams", rec.Project, ""); rule != nil {
 		rec.Status, rec.Fault = rule.Status, "inject"
 		writeRule(w, rule)
 		return
