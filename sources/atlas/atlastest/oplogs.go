@@ -164,5 +164,3 @@ func sliceFunc(lines []Line) LogFunc {
 		}
 	}
 }
-
-

@@ -139,7 +139,7 @@ func TestProjectListings(t *testing.T) {
 	s.AddWorkspace(project, "ws", nil) // no organisation
 
 	type page struct {
-		Results []struct{ ID, Name, OrgID string }
+		Results    []struct{ ID, Name, OrgID string }
 		TotalCount int
 	}
 	list := func(url string) (int, page) {

@@ -13,10 +13,10 @@ type OpShape int
 
 // The operational line shapes.
 const (
-	OpMixed   OpShape = iota // each line picks one at random
-	OpMongod                 // mongod-style structured JSON: {"t":{"$date":…},"s":"I","c":…,"id":…,"ctx":…,"msg":…,"attr":{…}}
-	OpJSON                   // another JSON shape: {"timestamp":…,"level":…,"logger":…,"message":…,"processor":…}
-	OpText                   // plain text, most with a leading timestamp
+	OpMixed  OpShape = iota // each line picks one at random
+	OpMongod                // mongod-style structured JSON: {"t":{"$date":…},"s":"I","c":…,"id":…,"ctx":…,"msg":…,"attr":{…}}
+	OpJSON                  // another JSON shape: {"timestamp":…,"level":…,"logger":…,"message":…,"processor":…}
+	OpText                  // plain text, most with a leading timestamp
 )
 
 // OperationalGenerator makes repeatable operational log lines about

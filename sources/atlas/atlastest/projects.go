@@ -138,5 +138,3 @@ func pageSlice[T any](items []T, per, page int) []T {
 	hi := min(lo+per, len(items))
 	return slices.Clone(items[lo:hi])
 }
-
-

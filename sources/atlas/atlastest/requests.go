@@ -9,11 +9,11 @@ import (
 
 // Request is one request the fake received, recorded once answered.
 type Request struct {
-	Time     time.Time // arrival
-	Method   string
-	Path     string // escaped, as sent
-	Query    url.Values
-	Accept   string
+	Time   time.Time // arrival
+	Method string
+	Path   string // escaped, as sent
+	Query  url.Values
+	Accept string
 	// Endpoint is "token", "streams", "auditLogs", "operationalLogs",
 	// "groups", "orgGroups" or "other".
 	Endpoint string
