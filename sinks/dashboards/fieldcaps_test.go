@@ -43,6 +43,11 @@ func sampleLines() []string {
 		mongo("stopStreamProcessor", "alice", 0, `{"name":"orders-enricher"}`),
 		mongo("dropStreamProcessor", "alice", 0, `{"name":"orders-enricher"}`),
 		mongo("auditLogAccessed", "aspaudit", 0, `{}`),
+		// Logouts are authentication events too, but not logins.
+		mongo("logout", "alice", 0, `{"reason":"Explicit logout from db 'admin'","initialUsers":[{"user":"alice","db":"admin"}],"updatedUsers":[]}`),
+		fmt.Sprintf(`{"activity_id":2,"category_uid":3,"class_uid":3002,"time":%d,"severity_id":1,`+
+			`"type_uid":300202,"status_id":1,"actor":{"user":{"type_id":1,"name":"admin.bob"}},`+
+			`"user":{"type_id":1,"name":"admin.bob"},"message":"Explicit logout","unmapped":{"atype":"logout"}}`, ocsfTime+1000),
 		fmt.Sprintf(`{"activity_id":1,"category_uid":3,"class_uid":3002,"time":%d,"severity_id":1,`+
 			`"type_uid":300201,"status_id":2,"actor":{"user":{"type_id":1,"name":"admin.bob"}},`+
 			`"src_endpoint":{"ip":"198.51.100.9","port":40000},"dst_endpoint":{"ip":"10.0.0.2","port":27017},`+
@@ -53,11 +58,11 @@ func sampleLines() []string {
 
 // wantHits is how many sample events each query of the exports matches.
 var wantHits = map[string]int{
-	"":                                  9,
-	`event.category : "authentication"`: 3,
-	`event.category : "authentication" and event.outcome : "failure"`: 2,
-	`event.action : "auditLogAccessed"`:                               1,
-	`event.kind : "pipeline_error"`:                                   1,
+	"": 11,
+	`event.category : "authentication" and event.type : "start"`:                               3,
+	`event.category : "authentication" and event.type : "start" and event.outcome : "failure"`: 2,
+	`event.action : "auditLogAccessed"`:                                                        1,
+	`event.kind : "pipeline_error"`:                                                            1,
 	`event.action : ("createStreamProcessor" or "startStreamProcessor" or "stopStreamProcessor" or "modifyStreamProcessor" or "dropStreamProcessor")`: 4,
 }
 
@@ -111,7 +116,7 @@ func installTemplate(t *testing.T, u, prefix string) {
 	if _, err := templates.Install(ctx, c, srv, templates.Layout{Prefix: prefix}, cfg); err != nil {
 		t.Fatalf("installing the index template: %v", err)
 	}
-	t.Cleanup(func() { searchtest.Do(t, http.MethodDelete, u, "/_index_template/"+prefix, "") })
+	searchtest.DeleteIndexTemplate(t, u, prefix)
 	searchtest.DeleteIndices(t, u, search.IndexPattern(prefix))
 }
 

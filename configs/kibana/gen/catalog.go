@@ -18,12 +18,13 @@ const IndexPattern = "atlas-streams-audit-*"
 const timeField = "@timestamp"
 
 // Queries (KQL) shared by searches and charts. They rely on the fields and
-// actions of pipeline/transform (FIELDS.md, categories.go): event.category
-// holds "authentication" for both schemas, and both schemas name the
-// stream processor and audit log actions the same way.
+// actions of pipeline/transform (FIELDS.md, categories.go): logins are
+// event.category "authentication" with event.type "start" in both schemas
+// (logouts end), and both schemas name the stream processor and audit log
+// actions the same way.
 const (
-	queryAuth       = `event.category : "authentication"`
-	queryFailedAuth = `event.category : "authentication" and event.outcome : "failure"`
+	queryAuth       = `event.category : "authentication" and event.type : "start"`
+	queryFailedAuth = queryAuth + ` and event.outcome : "failure"`
 	queryLifecycle  = `event.action : ("createStreamProcessor" or "startStreamProcessor" or ` +
 		`"stopStreamProcessor" or "modifyStreamProcessor" or "dropStreamProcessor")`
 	queryAuditLogAccess  = `event.action : "auditLogAccessed"`
@@ -50,7 +51,7 @@ var searches = []savedSearch{
 	},
 	{
 		ID: "aspaudit-search-failed-auth", Title: "Atlas Streams audit: failed authentications",
-		Description: "Authentication attempts that failed: who, from where, and why.",
+		Description: "Login attempts that failed (logouts are not counted): who, from where, and why.",
 		Query:       queryFailedAuth,
 		Columns: []string{"user.name", "source.ip", "atlas.streams.workspace",
 			"event.reason", "event.code", "event.action"},
@@ -111,8 +112,8 @@ var charts = []chart{
 		Kind:        overTime, Field: "event.action", Size: 10,
 	},
 	{
-		ID: "aspaudit-auth-outcomes", Title: "Authentications: failed vs successful",
-		Description: "Authentication events per interval by outcome; a rise of failures is worth a look.",
+		ID: "aspaudit-auth-outcomes", Title: "Logins: failed vs successful",
+		Description: "Login attempts (not logouts) per interval by outcome; a rise of failures is worth a look.",
 		Kind:        overTime, Query: queryAuth, Field: "event.outcome", Size: 3, Line: true,
 	},
 	{
