@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aspaudit/aspaudit/sinks/dashboards"
 	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
@@ -100,12 +101,41 @@ func testSetupAndCheck(t *testing.T, tg target) {
 		t.Errorf("state index %s after setup: status %d: %s", tg.state, st, b)
 	}
 
-	r = aspaudit(t, e, "setup")
-	mustExit(t, r, exitOK, "setup again")
+	export := filepath.Join(t.TempDir(), "saved-objects.ndjson")
+	r = aspaudit(t, e, "setup", "--export", export)
+	mustExit(t, r, exitOK, "setup again, exporting the saved objects")
+	checkExport(t, export, tg)
+	if !strings.Contains(r.stderr, "--form file=@"+export) {
+		t.Errorf("setup --export does not say how to import %s:\n%s", export, r.stderr)
+	}
 	r = aspaudit(t, e, "check")
 	mustExit(t, r, exitOK, "check after setup")
 	if !strings.Contains(r.stderr, "state index "+tg.state+" can be read") {
 		t.Errorf("check does not report the state index %s:\n%s", tg.state, r.stderr)
+	}
+}
+
+// checkExport reads what setup --export wrote: the saved objects of the
+// target's product, their data view matching the target's indices.
+func checkExport(t *testing.T, path string, tg target) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("setup --export wrote nothing: %v", err)
+	}
+	f := dashboards.Kibana
+	if tg.name == "OS" {
+		f = dashboards.OpenSearchDashboards
+	}
+	x, err := dashboards.ParseExport(b)
+	if err == nil {
+		err = x.Check(f)
+	}
+	if err != nil {
+		t.Fatalf("the exported objects are not a valid %s export: %v", f, err)
+	}
+	if !strings.Contains(string(b), `"title":"`+tg.prefix+`-*"`) || strings.Contains(string(b), dashboards.DefaultIndexPattern) {
+		t.Errorf("the exported data view does not match %s-* only", tg.prefix)
 	}
 }
 

@@ -23,12 +23,15 @@ func setupCommand(inv *invocation) *cobra.Command {
 		Short: "install index templates, retention policy and dashboards",
 		Long: `Installs what the search backend needs (index template, retention policy where the backend
 has one, state indices) and imports the Kibana / OpenSearch Dashboards saved objects when
-kibana.url or dashboards.url is set. Safe to run again: it overwrites its own objects.`,
+kibana.url or dashboards.url is set. Safe to run again: it overwrites its own objects.
+With --export FILE it also writes those saved objects, adapted to the index prefix, to FILE
+for a manual import.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
 	var f setupFlags
 	f.common.register(cmd, false)
+	cmd.Flags().StringVar(&f.export, "export", "", "also write the Kibana (for OpenSearch, OpenSearch Dashboards) saved objects, adapted to the index prefix, to this `file` for a manual import")
 	cmd.RunE = inv.action(f.run)
 	return cmd
 }
@@ -36,6 +39,7 @@ kibana.url or dashboards.url is set. Safe to run again: it overwrites its own ob
 // setupFlags are setup's flags, set by parsing.
 type setupFlags struct {
 	common commonFlags
+	export string
 }
 
 func (f *setupFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
@@ -56,7 +60,7 @@ func (f *setupFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 	} else {
 		fmt.Fprintf(io.err, "sink: NDJSON files under %s: nothing to install\n", cfg.Sink.File.Path)
 	}
-	errs = append(errs, setupDashboards(ctx, io, cfg, flavor, log)...)
+	errs = append(errs, setupDashboards(ctx, io, cfg, flavor, f.export, log)...)
 	if err := errors.Join(errs...); err != nil {
 		printErrors(io.err, "setup incomplete", err)
 		return exitIncomplete
@@ -150,7 +154,7 @@ func ensureStateIndices(ctx context.Context, client *conn.Client, cfg configs.Co
 
 // setupDashboards imports the saved objects into Kibana and/or OpenSearch
 // Dashboards, or says how to do it by hand.
-func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor dashboards.Flavor, log *slog.Logger) []error {
+func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor dashboards.Flavor, exportFile string, log *slog.Logger) []error {
 	targets := []struct {
 		cfg    dashboards.Config
 		flavor dashboards.Flavor
@@ -170,19 +174,24 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 			errs = append(errs, err)
 		}
 	}
+	where := flavor.ExportPath()
+	if exportFile != "" {
+		if err := dashboards.WriteExport(flavor, search.IndexPattern(cfg.Sink.Search.IndexPrefix), exportFile); err != nil {
+			return append(errs, err)
+		}
+		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, search.IndexPattern(cfg.Sink.Search.IndexPrefix), exportFile)
+		where = exportFile
+	}
 	if !imported {
-		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, flavor.ExportPath()))
+		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, where))
 	}
 	return errs
 }
 
 func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger, opts ...dashboards.Option) error {
-	export := f.SavedObjects()
-	if pattern := search.IndexPattern(cfg.Sink.Search.IndexPrefix); pattern != "atlas-streams-audit-*" {
-		var err error
-		if export, err = dashboards.WithIndexPattern(export, pattern); err != nil {
-			return fmt.Errorf("adapting the %s objects to %s: %w", f, pattern, err)
-		}
+	export, err := f.SavedObjectsFor(search.IndexPattern(cfg.Sink.Search.IndexPrefix))
+	if err != nil {
+		return err
 	}
 	im, err := dashboards.New(dc, f, log, opts...)
 	if err != nil {
