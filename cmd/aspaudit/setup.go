@@ -184,6 +184,9 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 	}
 	if !imported {
 		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, where))
+		if cfg.Kibana.SecuritySolution {
+			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+search.IndexPattern(cfg.Sink.Search.IndexPrefix)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
+		}
 	}
 	return errs
 }
@@ -202,5 +205,23 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 		return fmt.Errorf("importing the saved objects into %s at %s: %w", f, dc.URL, err)
 	}
 	fmt.Fprintf(io.err, "%s at %s: imported %d of %d saved objects (data view, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects)
+	if f == dashboards.Kibana && dc.SecuritySolution {
+		return addSecurityIndices(ctx, io, im, search.IndexPattern(cfg.Sink.Search.IndexPrefix))
+	}
+	return nil
+}
+
+// addSecurityIndices lets Elastic Security see aspaudit's indices
+// (kibana.security_solution).
+func addSecurityIndices(ctx context.Context, io stdio, im *dashboards.Importer, pattern string) error {
+	added, err := im.AddSecurityIndices(ctx, pattern)
+	if err != nil {
+		return err
+	}
+	state := "already listed"
+	if added {
+		state = "added"
+	}
+	fmt.Fprintf(io.err, "Kibana %s: %s %s\n", dashboards.SecurityIndexSetting, pattern, state)
 	return nil
 }

@@ -26,6 +26,11 @@ type Config struct {
 	// Space is the Kibana space to import into; empty is the default
 	// space. Kibana only.
 	Space string `koanf:"space"`
+	// SecuritySolution makes setup add the index pattern to Kibana's
+	// securitySolution:defaultIndex advanced setting (in Space), so that
+	// Elastic Security's views, timelines and rules see aspaudit's events.
+	// It only adds: patterns already there stay. Kibana only.
+	SecuritySolution bool `koanf:"security_solution"`
 	// Timeout bounds one import request.
 	Timeout time.Duration `koanf:"timeout"`
 	// Retry governs retries while the server is starting or overloaded
@@ -50,7 +55,11 @@ func (c OSDConfig) Validate() error {
 	if c.URL != "" {
 		urls = []string{c.URL}
 	}
-	return errors.Join(c.Config.Validate(), c.AWS.Validate(c.Credentials, urls))
+	var errs []error
+	if c.SecuritySolution {
+		errs = append(errs, errors.New("security_solution: Elastic Security is a Kibana feature; set it under kibana"))
+	}
+	return errors.Join(append(errs, c.Config.Validate(), c.AWS.Validate(c.Credentials, urls))...)
 }
 
 // NewDefaultConfig returns no URL (manual import), a one minute request

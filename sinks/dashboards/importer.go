@@ -171,14 +171,7 @@ func (im *Importer) send(ctx context.Context, body []byte, contentType string) (
 		return importResponse{}, pipeline.Permanent(fmt.Errorf("building request: %w", err))
 	}
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set(im.flavor.xsrfHeader(), "true")
-	req.Header.Set("User-Agent", "aspaudit")
-	switch {
-	case im.cfg.APIKey.IsSet():
-		req.Header.Set("Authorization", "ApiKey "+im.cfg.APIKey.Value())
-	case im.cfg.Username != "":
-		req.SetBasicAuth(im.cfg.Username, im.cfg.Password.Value())
-	}
+	im.authorize(req)
 	resp, err := im.client.Do(req)
 	if err != nil {
 		return importResponse{}, fmt.Errorf("sending to %s: %w", redact(im.endpoint), err)
@@ -192,6 +185,19 @@ func (im *Importer) send(ctx context.Context, body []byte, contentType string) (
 		return importResponse{}, statusError(im.flavor, resp, b)
 	}
 	return decodeResponse(b)
+}
+
+// authorize sets the headers every request carries: the product's xsrf
+// header, the user agent and the credentials.
+func (im *Importer) authorize(req *http.Request) {
+	req.Header.Set(im.flavor.xsrfHeader(), "true")
+	req.Header.Set("User-Agent", "aspaudit")
+	switch {
+	case im.cfg.APIKey.IsSet():
+		req.Header.Set("Authorization", "ApiKey "+im.cfg.APIKey.Value())
+	case im.cfg.Username != "":
+		req.SetBasicAuth(im.cfg.Username, im.cfg.Password.Value())
+	}
 }
 
 // redact hides credentials embedded in a URL.
