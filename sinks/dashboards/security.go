@@ -120,4 +120,3 @@ func settingsURL(cfg Config) string {
 	}
 	return base + "/api/kibana/settings"
 }
-
