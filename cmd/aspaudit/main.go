@@ -1,11 +1,11 @@
 // Command aspaudit ships MongoDB Atlas Stream Processing audit logs into
 // Elasticsearch, OpenSearch or local NDJSON files.
 //
-//	aspaudit backfill --from T --to T [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME] [--force]
-//	aspaudit run      [--config FILE] [--once] [--listen ADDR]
-//	aspaudit import   [--config FILE] --project ID [--workspace NAME] FILE.gz...
-//	aspaudit setup    [--config FILE]
-//	aspaudit check    [--config FILE]
+//	aspaudit backfill --from T [--to T] [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME] [--force]
+//	aspaudit run      [--config FILE] [--once] [--listen ADDR] [--project ID] [--workspace NAME]... [--processor NAME]
+//	aspaudit import   [--config FILE] --project ID [--workspace NAME] FILE.gz|DIR...
+//	aspaudit setup    [--config FILE] [--export FILE]
+//	aspaudit check    [--config FILE] [--project ID] [--workspace NAME]... [--processor NAME]
 //	aspaudit config   [--config FILE]
 //	aspaudit completion bash|zsh|fish
 //	aspaudit version  (or aspaudit --version)
