@@ -1,13 +1,12 @@
 package search_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/search"
 	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
 	"github.com/aspaudit/aspaudit/sinks/sinktest"
@@ -52,36 +51,34 @@ func TestItemThrottlingRetried(t *testing.T) {
 		t.Run(which, func(t *testing.T) {
 			u := searchtest.Require(t, which)
 			prefix := freshPrefix(t, u)
-			s := newRealSink(t, u, u, prefix)
+			// The first two bulk requests have every second item answered
+			// 429: only those items are sent again.
+			p := searchtest.NewProxy(t, u)
+			bulks := 0 // Decide's calls are serialised
+			var sizes []int
+			p.Decide(func(_ int, r *http.Request, body []byte) searchtest.Fault {
+				if r.URL.Path != "/_bulk" {
+					return searchtest.Pass
+				}
+				bulks++
+				sizes = append(sizes, bytes.Count(body, []byte("\n"))/2)
+				if bulks <= 2 {
+					return searchtest.ThrottleItems
+				}
+				return searchtest.Pass
+			})
+			s := newRealSink(t, u, p.URL, prefix, func(c *search.Config) { c.Compress = false })
 			evs := sinktest.Events(300)
-			// Create the three indices, then block one of them.
-			writeAll(t, s, evs[:3])
-			blocked := search.IndexName(prefix, search.Month, evs[1].Time)
-			setBlock(t, u, blocked, true)
-			t.Cleanup(func() { setBlock(t, u, blocked, false) })
-			done := make(chan pipeline.WriteResult, 1)
-			go func() { done <- writeAll(t, s, evs) }()
-			time.Sleep(1500 * time.Millisecond)
-			if n := searchtest.Count(t, u, search.IndexPattern(prefix)); n <= 3 || n >= len(evs) {
-				t.Errorf("while blocked: %d stored, want the unblocked indices' events only", n)
-			}
-			setBlock(t, u, blocked, false)
-			res := <-done
+			res := writeAll(t, s, evs)
 			if res.Stored+res.Duplicates != len(evs) || len(res.Rejected) != 0 || res.Retries == 0 {
 				t.Fatalf("result %+v: want all %d settled as stored after retries", res, len(evs))
+			}
+			if p.Count(searchtest.ThrottleItems) != 2 || len(sizes) < 3 || sizes[1] >= sizes[0] {
+				t.Errorf("bulk requests of %v items: want the throttled half sent again, not the whole", sizes)
 			}
 			sinktest.ExpectDocs(t, readBack(t, u, prefix), evs)
 		})
 	}
-}
-
-func setBlock(t *testing.T, u, index string, on bool) {
-	t.Helper()
-	v := "null"
-	if on {
-		v = "true"
-	}
-	searchtest.MustDo(t, http.MethodPut, u, "/"+index+"/_settings", `{"index.blocks.read_only_allow_delete":`+v+`}`)
 }
 
 // TestMappingRejection writes an event the template's mapping refuses and

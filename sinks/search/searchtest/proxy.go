@@ -28,6 +28,10 @@ const (
 	DropAfter
 	// TooLarge answers 413 without forwarding.
 	TooLarge
+	// ThrottleItems forwards a _bulk request, then answers every second
+	// item 429 es_rejected_execution_exception, as a busy cluster does
+	// (see throttle.go).
+	ThrottleItems
 )
 
 // Proxy stands between a client and a real server and injects faults, so
@@ -87,6 +91,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"type":"proxy","reason":"injected 503"},"status":503}`, http.StatusServiceUnavailable)
 	case TooLarge:
 		http.Error(w, `{"error":{"type":"proxy","reason":"injected 413"},"status":413}`, http.StatusRequestEntityTooLarge)
+	case ThrottleItems:
+		p.throttleItems(w, r, body)
 	case Drop:
 		hangUp(w)
 	case DropAfter:
