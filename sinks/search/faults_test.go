@@ -41,11 +41,11 @@ func TestIndexAndReindex(t *testing.T) {
 	}
 }
 
-// TestItemThrottlingRetried makes the cluster answer 429 for the items of
-// one index (a read_only_allow_delete block, which the cluster reports as
-// 429 TOO_MANY_REQUESTS like a full write queue) while the other items
-// of the same requests are stored, lifts the block, and sees every event
-// stored once.
+// TestItemThrottlingRetried has every second item of the first requests
+// answered 429 es_rejected_execution_exception (a full write queue) and
+// sees those items, not whole requests, sent again and every event stored
+// once. (A read_only_allow_delete block, also 429, is a full disk: see
+// TestFloodStageIsStorageFull.)
 func TestItemThrottlingRetried(t *testing.T) {
 	for _, which := range flavours {
 		t.Run(which, func(t *testing.T) {
