@@ -93,8 +93,9 @@ func (f *fakeAtlas) env(kind credKind) env {
 		"ASPAUDIT_ATLAS__PROJECTS": e2eProject,
 		// Atlas's real bucket is far below what a test needs; the fake
 		// has no rate limit.
-		"ASPAUDIT_ATLAS__RATE_LIMIT":        "1000",
-		"ASPAUDIT_ATLAS__RATE_BURST":        "100",
+		"ASPAUDIT_ATLAS__BUCKET__CAPACITY":  "100000",
+		"ASPAUDIT_ATLAS__BUCKET__REFILL":    "50000",
+		"ASPAUDIT_ATLAS__BUCKET__EVERY":     "1s",
 		"ASPAUDIT_ATLAS__RETRY__INITIAL":    "100ms",
 		"ASPAUDIT_ATLAS__RETRY__MAX":        "1s",
 		"ASPAUDIT_PIPELINE__RETRY__INITIAL": "100ms",

@@ -11,6 +11,7 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
+	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
 func backfillCommand(inv *invocation) *cobra.Command {
@@ -68,6 +69,15 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 	}
 	defer job.close(ctx)
 	client, out := job.client, job.out
+	// Named workspaces are checked once up front: a misspelt one would
+	// otherwise fail every one of its windows with the same 404.
+	if err := atlas.CheckNames(ctx, client, cfg.Atlas.Projects); err != nil {
+		printErrors(io.err, "backfill: nothing was fetched", err)
+		if pipeline.IsPermanent(err) {
+			return exitUsage
+		}
+		return exitIncomplete
+	}
 	series, discErrs := discover(ctx, client, cfg, log)
 	eng, err := newEngine(cfg, client, out, log, nil, prog.update)
 	if err != nil {

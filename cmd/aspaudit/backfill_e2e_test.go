@@ -123,3 +123,22 @@ func TestBackfillUnknownProject(t *testing.T) {
 	parseReport(t, r)
 	idDiff(t, "the known project", srv.ids(nil), tg.stored(t))
 }
+
+// TestBackfillUnknownWorkspaceFailsAtOnce: a misspelt --workspace stops
+// the backfill before any download, naming the workspaces that exist.
+func TestBackfillUnknownWorkspaceFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	binary(t)
+	fake := newFakeAtlas(t, atlastest.Config{})
+	serveGenerated(fake, 7, backfillFrom, backfillTo, 10)
+	e := fake.env(serviceAccountCLIVars).with(envPairs(fileTarget(t).env)...)
+	r := aspaudit(t, e, "backfill", "--from", backfillFrom.Format(time.RFC3339), "--to", backfillTo.Format(time.RFC3339),
+		"--project", e2eProject, "--workspace", "ws-alpha", "--workspace", "ws-nope")
+	mustExit(t, r, exitUsage, "backfill of an unknown workspace")
+	if !strings.Contains(r.stderr, `has no workspace "ws-nope"`) || !strings.Contains(r.stderr, "its workspaces: ws-alpha, ws-beta") {
+		t.Errorf("the error does not name the unknown and the known workspaces:\n%s", r)
+	}
+	if n := len(fake.auditRequests()); n != 0 {
+		t.Errorf("%d downloads before the check failed", n)
+	}
+}

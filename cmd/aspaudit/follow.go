@@ -83,6 +83,7 @@ func (f *follower) rediscover(ctx context.Context, p atlas.ProjectConfig, fl *in
 			continue
 		}
 		f.reconcile(p, fl, found)
+		fl.Recheck() // parked series: a fixed role or access list shows now
 	}
 }
 

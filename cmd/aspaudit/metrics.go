@@ -29,6 +29,7 @@ type metrics struct {
 	atlas    *prometheus.CounterVec
 	bulk     prometheus.Histogram
 	health   *health
+	parked   *parkedSeries
 	now      func() time.Time
 
 	mu      sync.Mutex
@@ -55,6 +56,7 @@ func newMetrics() *metrics {
 		bulk: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "aspaudit_sink_write_duration_seconds",
 			Help: "Latency of one settled batch write to the sink, retries included.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
 		health:  newHealth(),
+		parked:  newParkedSeries(),
 		now:     time.Now,
 		covered: map[string]time.Time{},
 		lagDesc: prometheus.NewDesc("aspaudit_series_lag_seconds",
@@ -62,7 +64,7 @@ func newMetrics() *metrics {
 		covDesc: prometheus.NewDesc("aspaudit_series_covered_until_timestamp_seconds",
 			"End of the contiguous stored coverage of a series (Unix time).", []string{"series"}, nil),
 	}
-	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m.health.gauge, m,
+	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m.health.gauge, m.parked.gauge, m,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -132,7 +134,7 @@ func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) erro
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
-	mux.Handle("/healthz", m.health)
+	mux.Handle("/healthz", m.parked.healthz(m.health))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

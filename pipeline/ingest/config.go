@@ -40,6 +40,10 @@ type Config struct {
 	BatchBytes int `koanf:"batch_bytes"`
 	// Retry governs the retries of a failing window.
 	Retry retry.Policy `koanf:"retry"`
+	// ParkRecheck is how long a series parked by an error that retrying
+	// cannot fix (a 403, a workspace gone) waits before it is tried again,
+	// unless a workspace listing asks for it sooner.
+	ParkRecheck time.Duration `koanf:"park_recheck"`
 	// ShutdownTimeout is how long windows in flight may take to finish
 	// once the run is asked to stop; after it they are abandoned.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
@@ -47,8 +51,8 @@ type Config struct {
 
 // NewDefaultConfig returns 6h windows, a 5m poll interval, 10m lag, 30m
 // overlap, a 24h first start, one parser per CPU, 4 windows at once,
-// batches of 1000 events or 5 MiB, the default retry policy and a 30s
-// shutdown grace period.
+// batches of 1000 events or 5 MiB, the default retry policy, parked series
+// tried again hourly and a 30s shutdown grace period.
 func NewDefaultConfig() Config {
 	return Config{
 		Window:          6 * time.Hour,
@@ -61,6 +65,7 @@ func NewDefaultConfig() Config {
 		BatchSize:       1000,
 		BatchBytes:      5 << 20,
 		Retry:           retry.NewDefaultPolicy(),
+		ParkRecheck:     time.Hour,
 		ShutdownTimeout: 30 * time.Second,
 	}
 }
@@ -96,6 +101,9 @@ func (c Config) Validate() error {
 	}
 	if c.BatchBytes < 0 {
 		bad("batch_bytes", "must not be negative (0 means no limit)")
+	}
+	if c.ParkRecheck < time.Second {
+		bad("park_recheck", "must be at least 1s")
 	}
 	if c.ShutdownTimeout < 0 {
 		bad("shutdown_timeout", "must not be negative")

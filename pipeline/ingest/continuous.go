@@ -50,7 +50,7 @@ type Following struct {
 // what ctx and once mean.
 func (e *Engine) Follow(ctx context.Context, once bool) *Following {
 	r := e.newRun(ctx, true)
-	r.service = !once
+	r.service, r.following = !once, true
 	return &Following{r: r, once: once, followers: map[pipeline.Series]*follower{}}
 }
 
@@ -61,7 +61,7 @@ func (fl *Following) Add(series ...pipeline.Series) {
 			continue
 		}
 		ctx, cancel := context.WithCancel(fl.r.stop)
-		f := &follower{r: fl.r, s: s, ctx: ctx, quit: cancel}
+		f := &follower{r: fl.r, s: s, ctx: ctx, quit: cancel, wake: make(chan struct{}, 1)}
 		fl.followers[s] = f
 		fl.wg.Go(func() {
 			defer cancel()
@@ -108,6 +108,8 @@ type follower struct {
 	// ctx ends with the run or when the series is removed (quit).
 	ctx  context.Context
 	quit context.CancelFunc
+	// wake cuts a parked series' wait short (Following.Recheck).
+	wake chan struct{}
 
 	mu  sync.Mutex
 	cov pipeline.Coverage
@@ -125,6 +127,16 @@ func (f *follower) follow(once bool) {
 		if once || f.r.stop.Err() != nil {
 			return
 		}
+		if f.ctx.Err() == nil && parkReason(err) != "" {
+			// Retrying cannot help until something changes outside:
+			// wait for a recheck instead of backing off forever.
+			f.r.park(f.s, err)
+			f.parkedWait()
+			continue
+		}
+		if err == nil {
+			f.r.unpark(f.s, false)
+		}
 		wait := cfg.PollInterval
 		if err != nil && f.ctx.Err() == nil {
 			failures++
@@ -137,8 +149,21 @@ func (f *follower) follow(once bool) {
 	}
 }
 
+// parkedWait waits for a recheck of the parked series: Following.Recheck,
+// or pipeline.park_recheck.
+func (f *follower) parkedWait() {
+	t := time.NewTimer(f.r.e.cfg.ParkRecheck)
+	defer t.Stop()
+	select {
+	case <-f.ctx.Done():
+	case <-f.wake:
+	case <-t.C:
+	}
+}
+
 // removed ends a removed series: what failed of it no longer counts.
 func (f *follower) removed() {
+	f.r.unpark(f.s, true)
 	f.r.forget(f.s)
 	f.r.e.obs.SeriesRemoved(f.s)
 	f.r.e.log.Debug("stopped following series", "series", f.s.String())

@@ -32,11 +32,14 @@ type run struct {
 	// service is a run that keeps going (run without --once): it retries
 	// windows whatever the error, where one-shot runs give up on some.
 	service bool
-	start   time.Time
+	// following is a continuous run, whose passes recheck parked series.
+	following bool
+	start     time.Time
 
 	mu           sync.Mutex
 	sum          Summary
 	failures     map[windowKey]WindowFailure
+	parked       map[pipeline.Series]parked
 	events       int64
 	lastProgress time.Time
 }
@@ -58,6 +61,7 @@ func (e *Engine) newRun(ctx context.Context, record bool) *run {
 		record:   record,
 		start:    time.Now(),
 		failures: map[windowKey]WindowFailure{},
+		parked:   map[pipeline.Series]parked{},
 	}
 }
 

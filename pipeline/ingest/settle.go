@@ -43,6 +43,10 @@ func (r *run) step(t *task) (again bool) {
 			r.canceled(1)
 			return false
 		}
+		if err := r.skipParked(t.w.Series); err != nil {
+			r.finish(t.w, t.stats, 0, err) // no request: it would fail the same way
+			return false
+		}
 		t.first = time.Now()
 	}
 	t.attempts++
@@ -84,6 +88,10 @@ func (r *run) attempt(w pipeline.Window) (Stats, error) {
 	if err := r.acquire(); err != nil {
 		return Stats{}, err
 	}
+	if err := r.skipParked(w.Series); err != nil {
+		r.releaseSlot()
+		return Stats{}, err // parked while this one waited for its slot
+	}
 	defer r.releaseSlot()
 	r.e.obs.WindowStarted(w)
 	start := time.Now()
@@ -94,6 +102,10 @@ func (r *run) attempt(w pipeline.Window) (Stats, error) {
 		}
 	}
 	r.e.obs.WindowDone(w, st, err, time.Since(start))
+	if parkReason(err) != "" {
+		// Before the slot goes to the next window of the series.
+		r.park(w.Series, err)
+	}
 	return st, err
 }
 
@@ -115,6 +127,11 @@ func (r *run) finish(w pipeline.Window, st Stats, attempts int, err error) {
 		r.sum.Failed++
 		r.sum.Stats.Add(st)
 		r.failures[keyOf(w)] = WindowFailure{Window: w, Err: err, Attempts: attempts}
+		if parkReason(err) != "" {
+			// Its series is parked, which is logged once for all its windows.
+			r.e.log.Debug("window failed", "window", w.String(), "attempts", attempts, "error", err)
+			break
+		}
 		r.e.log.Error("window failed", "window", w.String(), "attempts", attempts, "error", err)
 	}
 	r.progressLocked()
