@@ -5,21 +5,30 @@ import (
 	"time"
 )
 
-// Series identifies one timeline of audit events: one workspace of one
-// project, optionally narrowed to a single stream processor.
+// Series identifies one timeline of events: one log (LogType) of one
+// workspace of one project, optionally narrowed to a single stream
+// processor.
 type Series struct {
 	ProjectID string
 	Workspace string
 	// Processor is empty for every processor of the workspace.
 	Processor string
+	// LogType is the log the series reads; the zero value is the audit
+	// log.
+	LogType LogType
 }
 
-// String returns "project/workspace" or "project/workspace/processor".
+// String returns "project/workspace" or "project/workspace/processor",
+// followed by " (operational log)" for a log other than the audit log.
 func (s Series) String() string {
-	if s.Processor == "" {
-		return s.ProjectID + "/" + s.Workspace
+	out := s.ProjectID + "/" + s.Workspace
+	if s.Processor != "" {
+		out += "/" + s.Processor
 	}
-	return s.ProjectID + "/" + s.Workspace + "/" + s.Processor
+	if s.LogType != AuditLog {
+		out += " (" + s.LogType.Name() + " log)"
+	}
+	return out
 }
 
 // Window is the half-open time range [Start, End) of one series. Windows are

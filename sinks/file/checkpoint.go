@@ -100,10 +100,13 @@ type state struct {
 }
 
 type seriesState struct {
-	ProjectID string           `json:"project_id"`
-	Workspace string           `json:"workspace"`
-	Processor string           `json:"processor,omitempty"`
-	Covered   []pipeline.Range `json:"covered"`
+	ProjectID string `json:"project_id"`
+	Workspace string `json:"workspace"`
+	Processor string `json:"processor,omitempty"`
+	// LogType is empty for the audit log, so files written before log
+	// types existed read as the audit log's coverage.
+	LogType string           `json:"log_type,omitempty"`
+	Covered []pipeline.Range `json:"covered"`
 }
 
 func (c *CheckpointStore) read() (*state, error) {
@@ -126,7 +129,7 @@ func (c *CheckpointStore) read() (*state, error) {
 }
 
 func sameSeries(x seriesState, s pipeline.Series) bool {
-	return x.ProjectID == s.ProjectID && x.Workspace == s.Workspace && x.Processor == s.Processor
+	return x.ProjectID == s.ProjectID && x.Workspace == s.Workspace && x.Processor == s.Processor && x.LogType == string(s.LogType)
 }
 
 func (st *state) find(s pipeline.Series) pipeline.Coverage {
@@ -148,8 +151,8 @@ func (st *state) add(s pipeline.Series, r pipeline.Range) {
 			return
 		}
 	}
-	st.Series = append(st.Series, seriesState{ProjectID: s.ProjectID, Workspace: s.Workspace, Processor: s.Processor, Covered: []pipeline.Range{r}})
+	st.Series = append(st.Series, seriesState{ProjectID: s.ProjectID, Workspace: s.Workspace, Processor: s.Processor, LogType: string(s.LogType), Covered: []pipeline.Range{r}})
 	slices.SortFunc(st.Series, func(a, b seriesState) int {
-		return strings.Compare(a.ProjectID+"\x00"+a.Workspace+"\x00"+a.Processor, b.ProjectID+"\x00"+b.Workspace+"\x00"+b.Processor)
+		return strings.Compare(a.ProjectID+"\x00"+a.Workspace+"\x00"+a.Processor+"\x00"+a.LogType, b.ProjectID+"\x00"+b.Workspace+"\x00"+b.Processor+"\x00"+b.LogType)
 	})
 }

@@ -119,7 +119,7 @@ func (h *checkpointHarness) testEmptyRange(t *testing.T) {
 }
 
 // testIsolation checks that series differing in any part, including
-// whether a processor is named, have coverage of their own, even when a
+// whether a processor is named and the log type, have coverage of their own, even when a
 // naive "project/workspace" key would collide.
 func (h *checkpointHarness) testIsolation(t *testing.T) {
 	st := h.newStore(t)
@@ -131,6 +131,8 @@ func (h *checkpointHarness) testIsolation(t *testing.T) {
 		{ProjectID: "5f0000000000000000000001", Workspace: cpSeries.Workspace},
 		{ProjectID: "p", Workspace: "w/x"},
 		{ProjectID: "p/w", Workspace: "x"},
+		{ProjectID: cpSeries.ProjectID, Workspace: cpSeries.Workspace, LogType: pipeline.OperationalLog},
+		{ProjectID: cpSeries.ProjectID, Workspace: cpSeries.Workspace, Processor: "proc-1", LogType: pipeline.OperationalLog},
 	}
 	for i, s := range series {
 		h.mark(t, st, s, hours(i*10, i*10+1))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -28,6 +29,12 @@ type Config struct {
 	BaseURL string `koanf:"base_url"`
 	// APIVersion is the versioned media type of the audit-log download.
 	APIVersion string `koanf:"api_version"`
+	// OperationalAPIVersion is the versioned media type of the
+	// operational-log download.
+	OperationalAPIVersion string `koanf:"operational_api_version"`
+	// LogTypes are the logs fetched of every project that does not list
+	// its own: "audit" (the default), "operational".
+	LogTypes []string `koanf:"log_types"`
 	// DiscoveryAPIVersion is the versioned media type of the workspace list.
 	DiscoveryAPIVersion string `koanf:"discovery_api_version"`
 
@@ -71,6 +78,28 @@ type ProjectConfig struct {
 	// processors, one series per (workspace, processor); empty means the
 	// whole workspace as one series.
 	Processors []string `koanf:"processors"`
+	// LogTypes overrides Config.LogTypes for this project.
+	LogTypes []string `koanf:"log_types"`
+}
+
+// Logs returns the project's log types: its own, else defaults (a
+// Config's LogTypes), else the audit log alone. Names are validated by
+// Config.Validate; an unknown one is skipped here.
+func (p ProjectConfig) Logs(defaults []string) []pipeline.LogType {
+	names := p.LogTypes
+	if len(names) == 0 {
+		names = defaults
+	}
+	var out []pipeline.LogType
+	for _, n := range names {
+		if t, err := pipeline.ParseLogType(n); err == nil && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		out = []pipeline.LogType{pipeline.AuditLog}
+	}
+	return out
 }
 
 // Timeouts bound the phases of a request. None bounds a whole download.
@@ -88,11 +117,13 @@ type Timeouts struct {
 // minutes per operation.
 func NewDefaultConfig() Config {
 	return Config{
-		APIVersion:          "2023-02-01",
-		DiscoveryAPIVersion: "2023-02-01",
-		Bucket:              DocumentedBucket(),
-		RateBurst:           10,
-		Concurrency:         4,
+		APIVersion:            "2023-02-01",
+		OperationalAPIVersion: DefaultOperationalAPIVersion,
+		LogTypes:              []string{"audit"},
+		DiscoveryAPIVersion:   "2023-02-01",
+		Bucket:                DocumentedBucket(),
+		RateBurst:             10,
+		Concurrency:           4,
 		Timeouts: Timeouts{
 			Connect:        10 * time.Second,
 			TLSHandshake:   10 * time.Second,
@@ -119,6 +150,10 @@ func (c Config) Validate() error {
 	if !versionPattern.MatchString(c.APIVersion) {
 		add("api_version", "%q is not a date like 2023-02-01", c.APIVersion)
 	}
+	if !versionPattern.MatchString(c.OperationalAPIVersion) {
+		add("operational_api_version", "%q is not a date like 2025-03-12", c.OperationalAPIVersion)
+	}
+	errs = append(errs, validateLogTypes("log_types", c.LogTypes))
 	if !versionPattern.MatchString(c.DiscoveryAPIVersion) {
 		add("discovery_api_version", "%q is not a date like 2023-02-01", c.DiscoveryAPIVersion)
 	}
@@ -169,7 +204,24 @@ func validateProjects(ps []ProjectConfig) error {
 			errs = append(errs, fmt.Errorf("%s.id: project %s is listed twice", key, p.ID))
 		}
 		seen[p.ID] = true
-		errs = append(errs, validateNames(key+".workspaces", p.Workspaces), validateNames(key+".processors", p.Processors))
+		errs = append(errs, validateNames(key+".workspaces", p.Workspaces), validateNames(key+".processors", p.Processors), validateLogTypes(key+".log_types", p.LogTypes))
+	}
+	return errors.Join(errs...)
+}
+
+// validateLogTypes checks log type names: known, each once.
+func validateLogTypes(key string, names []string) error {
+	var errs []error
+	seen := map[pipeline.LogType]bool{}
+	for i, n := range names {
+		t, err := pipeline.ParseLogType(n)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s[%d]: %w", key, i, err))
+		case seen[t]:
+			errs = append(errs, fmt.Errorf("%s[%d]: %q is listed twice", key, i, n))
+		}
+		seen[t] = true
 	}
 	return errors.Join(errs...)
 }

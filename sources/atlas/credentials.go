@@ -75,6 +75,7 @@ func (c Config) Resolve(lookupEnv func(string) (string, bool)) (Config, error) {
 		c.BaseURL = DefaultBaseURL
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.Projects = c.withLogTypes(c.Projects)
 	var errs []error
 	var err error
 	if c.ClientSecret, c.ClientSecretFile, err = readSecretFile("client_secret_file", c.ClientSecret, c.ClientSecretFile); err != nil {
@@ -88,6 +89,22 @@ func (c Config) Resolve(lookupEnv func(string) (string, bool)) (Config, error) {
 		return c, errors.Join(append(errs, err)...)
 	}
 	return c, errors.Join(append(errs, c.fillFromEnv(kind, env))...)
+}
+
+// withLogTypes returns projects with their log types filled from
+// atlas.log_types where they list none (a copy: the configuration's slice
+// is not changed).
+func (c Config) withLogTypes(projects []ProjectConfig) []ProjectConfig {
+	out := make([]ProjectConfig, len(projects))
+	for i, p := range projects {
+		if len(p.LogTypes) == 0 {
+			for _, t := range p.Logs(c.LogTypes) {
+				p.LogTypes = append(p.LogTypes, t.Name())
+			}
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // readSecretFile loads path into the secret, leaving the file name empty

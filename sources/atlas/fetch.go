@@ -14,9 +14,10 @@ import (
 	"github.com/aspaudit/aspaudit/sources/archive"
 )
 
-// Fetch downloads the audit log of w with one request and returns its
-// decompressed lines as a stream, which the caller must close: until then
-// the download holds one of Config.Concurrency slots. Fetch blocks for the
+// Fetch downloads the log of w (its LogType chooses the endpoint) with
+// one request and returns its decompressed lines as a stream, which the
+// caller must close: until then the download holds one of
+// Config.Concurrency slots. Fetch blocks for the
 // project's rate limit, a free slot and the response headers.
 //
 // Errors before any request (a project id that is not 24 hex digits, an
@@ -27,7 +28,11 @@ import (
 // idle for Timeouts.IdleRead; such errors are retryable and fail the whole
 // window.
 func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, error) {
-	call := "downloading audit log of " + w.String()
+	ep, known := endpointOf(w.LogType)
+	call := "downloading " + ep.what + " of " + w.String()
+	if !known {
+		return nil, pipeline.Permanent(fmt.Errorf("downloading %s: Atlas serves no %q log", w, w.LogType.Name()))
+	}
 	if err := checkWindow(w); err != nil {
 		return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
 	}
@@ -39,11 +44,12 @@ func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, e
 	}
 	info := c.info
 	info.project, info.workspace = w.ProjectID, w.Workspace
+	info.apiVersion, info.versionKey, info.documented, info.log = ep.version(c.cfg), ep.versionKey, ep.documented, ep.what
 	resp, err := c.do(ctx, request{
-		endpoint: "auditLogs",
+		endpoint: ep.name,
 		call:     call,
-		url:      c.auditLogURL(w),
-		accept:   "application/vnd.atlas." + c.cfg.APIVersion + "+gzip",
+		url:      c.logURL(w, ep),
+		accept:   "application/vnd.atlas." + ep.version(c.cfg) + "+gzip",
 		info:     info,
 	})
 	if err != nil {
@@ -76,9 +82,9 @@ func CheckProjectID(id string) error {
 	return nil
 }
 
-// auditLogURL asks for whole seconds covering the window: its start rounded
+// logURL asks for whole seconds covering the window: its start rounded
 // down and its end rounded up.
-func (c *Client) auditLogURL(w pipeline.Window) string {
+func (c *Client) logURL(w pipeline.Window, ep endpoint) string {
 	q := url.Values{}
 	q.Set("startDate", strconv.FormatInt(w.Start.Unix(), 10))
 	end := w.End.Unix()
@@ -89,7 +95,7 @@ func (c *Client) auditLogURL(w pipeline.Window) string {
 	if w.Processor != "" {
 		q.Set("spName", w.Processor)
 	}
-	return c.cfg.BaseURL + "/api/atlas/v2/groups/" + w.ProjectID + "/streams/" + url.PathEscape(w.Workspace) + "/auditLogs?" + q.Encode()
+	return c.cfg.BaseURL + "/api/atlas/v2/groups/" + w.ProjectID + "/streams" + ep.path(w.Workspace) + "?" + q.Encode()
 }
 
 // stream is a download in progress.

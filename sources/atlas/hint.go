@@ -9,6 +9,18 @@ type callInfo struct {
 	project    string
 	workspace  string
 	apiVersion string
+	// versionKey is apiVersion's configuration key, documented the
+	// version the specification declares, log what the call downloads;
+	// empty means the audit log's.
+	versionKey, documented, log string
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // hint says what the user can do about an error answer; empty when nothing
@@ -23,7 +35,7 @@ func hint(e *APIError, c callInfo) string {
 		if e.ErrorCode == "IP_ADDRESS_NOT_ON_WHITELIST" {
 			return fmt.Sprintf("add this machine's public IP address to the API access list of the %s %s", c.kind, c.identity)
 		}
-		return fmt.Sprintf("the %s %s needs a role on project %s that may read stream processing audit logs, such as Project Data Access Read Only or Project Stream Processing Owner", c.kind, c.identity, c.project)
+		return fmt.Sprintf("the %s %s needs a role on project %s that may read stream processing %ss, such as Project Data Access Read Only or Project Stream Processing Owner", c.kind, c.identity, c.project, orDefault(c.log, "audit log"))
 	case 404:
 		switch e.ErrorCode {
 		case "STREAM_TENANT_NOT_FOUND_FOR_NAME":
@@ -33,9 +45,9 @@ func hint(e *APIError, c callInfo) string {
 		}
 		return fmt.Sprintf("check the project id %s and the workspace name %q", c.project, c.workspace)
 	case 406:
-		return fmt.Sprintf("the server does not know api_version %s: set it to one it serves (2023-02-01 is the version documented for this endpoint)", c.apiVersion)
+		return fmt.Sprintf("the server does not know %s %s: set it to one it serves (%s is the version documented for this endpoint)", orDefault(c.versionKey, "api_version"), c.apiVersion, orDefault(c.documented, "2023-02-01"))
 	case 410:
-		return fmt.Sprintf("api_version %s is retired: set api_version to a current version", c.apiVersion)
+		return fmt.Sprintf("%s %s is retired: set %[1]s to a current version", orDefault(c.versionKey, "api_version"), c.apiVersion)
 	case 429:
 		return "the project's Atlas rate limit is spent; aspaudit waits and retries, lower atlas.bucket.share if other clients of the project need more of it"
 	}

@@ -17,6 +17,10 @@ var ErrNoWorkspaces = errors.New("it has no stream processing workspace")
 // configured; each workspace once, or once per configured processor. A
 // project whose discovery finds no workspace is an error naming it, as is
 // an empty project list.
+//
+// Each workspace is planned once per log type of the project (its
+// LogTypes, else the audit log alone; Config.Resolve fills them from
+// atlas.log_types).
 func PlanSeries(ctx context.Context, lister pipeline.WorkspaceLister, projects []ProjectConfig) ([]pipeline.Series, error) {
 	if len(projects) == 0 {
 		return nil, errors.New("planning: no Atlas project is configured (atlas.projects)")
@@ -41,13 +45,15 @@ func PlanSeries(ctx context.Context, lister pipeline.WorkspaceLister, projects [
 
 func seriesOf(p ProjectConfig, workspaces []string) []pipeline.Series {
 	var out []pipeline.Series
-	for _, ws := range workspaces {
-		if len(p.Processors) == 0 {
-			out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws})
-			continue
-		}
-		for _, proc := range p.Processors {
-			out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws, Processor: proc})
+	for _, lt := range p.Logs(nil) {
+		for _, ws := range workspaces {
+			if len(p.Processors) == 0 {
+				out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws, LogType: lt})
+				continue
+			}
+			for _, proc := range p.Processors {
+				out = append(out, pipeline.Series{ProjectID: p.ID, Workspace: ws, Processor: proc, LogType: lt})
+			}
 		}
 	}
 	return out

@@ -86,8 +86,16 @@ type stored struct {
 
 // docID names a series' document: a hash, so any workspace or processor
 // name makes a valid id. Fields are separated by a byte names cannot hold.
+// The audit log's series hash no log type, so documents written before log
+// types existed keep their ids; the document itself does not name the log
+// type (the state index's mapping is strict, and indices created before
+// log types existed would refuse the field), the id alone tells them apart.
 func docID(s pipeline.Series) string {
-	sum := sha256.Sum256([]byte(s.ProjectID + "\x00" + s.Workspace + "\x00" + s.Processor))
+	key := s.ProjectID + "\x00" + s.Workspace + "\x00" + s.Processor
+	if s.LogType != pipeline.AuditLog {
+		key += "\x00" + string(s.LogType)
+	}
+	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
 }
 
