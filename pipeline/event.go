@@ -15,6 +15,9 @@ type Event struct {
 	// one parser may share a backing block: treat Doc as read-only (its
 	// capacity equals its length, so appending copies).
 	Doc []byte
+	// LogType is the log the line came from (the zero value: the audit
+	// log); sinks choose where to store the event by it.
+	LogType LogType
 	// Failed marks a line that could not be parsed; Doc then holds the raw
 	// line with event.kind "pipeline_error" and error.message.
 	Failed bool

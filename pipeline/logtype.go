@@ -39,3 +39,9 @@ func ParseLogType(name string) (LogType, error) {
 	}
 	return AuditLog, fmt.Errorf("unknown log type %q (known: audit, operational)", name)
 }
+
+// ArchiveSuffix ends the names of the log type's downloaded archives:
+// "<workspace>[_<processor>]_<start>_<end>_audit.log.gz" for the audit log
+// (Content-Disposition of the download), "_operational.log.gz" likewise
+// (inferred: the operational download's name is not documented).
+func (t LogType) ArchiveSuffix() string { return "_" + t.Name() + ".log.gz" }

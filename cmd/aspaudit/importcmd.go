@@ -6,16 +6,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sources/files"
 )
 
 func importCommand(inv *invocation) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE.gz|DIR...",
-		Short: "store audit-log archives downloaded before (.gz)",
+		Short: "store audit-log (or operational-log) archives downloaded before (.gz)",
 		Long: `Stores audit-log archives downloaded before (Atlas CLI or API names:
-<workspace>_<start>_<end>_audit.log.gz). Each file is one window, named after its time
-range; re-importing stores nothing twice. A directory stands for the archives in it.`,
+<workspace>_<start>_<end>_audit.log.gz), or with --log-type operational operational-log
+archives (<workspace>_<start>_<end>_operational.log.gz). Each file is one window, named
+after its time range; re-importing stores nothing twice. A directory stands for the
+archives in it.`,
 		ValidArgsFunction: cobra.FixedCompletions([]cobra.Completion{"gz"}, cobra.ShellCompDirectiveFilterFileExt),
 	}
 	var f importFlags
@@ -23,6 +26,7 @@ range; re-importing stores nothing twice. A directory stands for the archives in
 	fs := cmd.Flags()
 	fs.StringVar(&f.project, "project", "", "Atlas project `id` the archives belong to (24 hex digits; default: the only project of atlas.projects)")
 	fs.StringVar(&f.workspace, "workspace", "", "workspace `name` of every archive (default: read from each file name)")
+	fs.StringVar(&f.logType, "log-type", "audit", "the log the archives hold: audit or operational")
 	cmd.RunE = inv.action(f.run)
 	return cmd
 }
@@ -32,6 +36,7 @@ type importFlags struct {
 	common    commonFlags
 	project   string
 	workspace string
+	logType   string
 }
 
 func (f *importFlags) run(ctx context.Context, io stdio, environ, args []string) int {
@@ -45,12 +50,17 @@ func (f *importFlags) run(ctx context.Context, io stdio, environ, args []string)
 	if !ok {
 		return exitUsage
 	}
+	logType, err := pipeline.ParseLogType(f.logType)
+	if err != nil {
+		fmt.Fprintf(io.err, "aspaudit import: --log-type: %v\n", err)
+		return exitUsage
+	}
 	projectID, known, err := importProject(f.project, cfg.Atlas.Projects)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit import: %v\n", err)
 		return exitUsage
 	}
-	archives, err := files.Find(files.NameRule{ProjectID: projectID, Workspace: f.workspace, Known: known}, args...)
+	archives, err := files.Find(files.NameRule{ProjectID: projectID, Workspace: f.workspace, Known: known, LogType: logType}, args...)
 	if err != nil {
 		printErrors(io.err, "cannot import (nothing was done)", err)
 		return exitUsage

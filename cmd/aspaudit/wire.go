@@ -11,6 +11,7 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
+	"github.com/aspaudit/aspaudit/pipeline/transform/oplog"
 	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sinks/search"
 	"github.com/aspaudit/aspaudit/sinks/search/state"
@@ -88,14 +89,19 @@ func (o *outputs) close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// newParser returns the transform, placing events by the source when it
-// knows where workspaces run.
-func newParser(cfg configs.Config, src pipeline.Source) *transform.Parser {
+// newParser returns the parser of each log type, placing events by the
+// source when it knows where workspaces run.
+func newParser(cfg configs.Config, src pipeline.Source) pipeline.Parsers {
 	opts := []transform.Option{transform.WithAgentVersion(version)}
+	opsOpts := []oplog.Option{oplog.WithAgentVersion(version)}
 	if l, ok := src.(pipeline.Locator); ok {
 		opts = append(opts, transform.WithLocator(l))
+		opsOpts = append(opsOpts, oplog.WithLocator(l))
 	}
-	return transform.New(cfg.Transform, opts...)
+	return pipeline.Parsers{
+		pipeline.AuditLog:       transform.New(cfg.Transform, opts...),
+		pipeline.OperationalLog: oplog.New(opsOpts...),
+	}
 }
 
 // newEngine connects source, transform and outputs.

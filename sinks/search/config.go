@@ -40,6 +40,9 @@ type Config struct {
 	Retry retry.Policy `koanf:"retry"`
 	// IndexPrefix starts every index name; a dash and the period follow.
 	IndexPrefix string `koanf:"index_prefix"`
+	// IndexPrefixes are the index prefixes of the other log types, by log
+	// type name (operational: atlas-streams-ops by default); see PrefixOf.
+	IndexPrefixes map[string]string `koanf:"index_prefixes"`
 	// IndexGranularity is the period one index covers: day, month or year.
 	IndexGranularity Granularity `koanf:"index_granularity"`
 	// Templates are the index template and retention options.
@@ -87,6 +90,7 @@ func (c Config) Validate() error {
 	if err := validatePrefix(c.IndexPrefix); err != nil {
 		errs = append(errs, fmt.Errorf("index_prefix: %w", err))
 	}
+	errs = append(errs, c.validateIndexPrefixes())
 	switch c.IndexGranularity {
 	case Day, Month, Year:
 	default:

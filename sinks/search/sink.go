@@ -92,8 +92,10 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 	if s.closed.Load() {
 		return pipeline.WriteResult{}, errClosed
 	}
-	if err := s.prepare(ctx); err != nil {
-		return pipeline.WriteResult{}, err
+	for _, t := range logTypesOf(batch) {
+		if err := s.prepare(ctx, t); err != nil {
+			return pipeline.WriteResult{}, err
+		}
 	}
 	w := newWrite(len(batch))
 	items := s.encode(w, batch)
@@ -115,6 +117,7 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 // one slice, so a batch costs a few allocations, not one per event.
 func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
 	namer := indexNamer{prefix: s.cfg.IndexPrefix, granularity: s.cfg.IndexGranularity}
+	var others map[pipeline.LogType]*indexNamer // the other log types' namers, rarely needed
 	all := make([]item, 0, len(batch))
 	ends := make([]int, 0, len(batch))
 	heads := make([]byte, 0, len(batch)*(len(s.cfg.IndexPrefix)+80))
@@ -124,7 +127,17 @@ func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
 			w.settle(i, outcome{kind: rejected, reason: "invalid_event: " + err.Error()})
 			continue
 		}
-		heads = appendAction(heads, namer.name(ev.Time), ev.ID)
+		n := &namer
+		if ev.LogType != pipeline.AuditLog {
+			if others == nil {
+				others = map[pipeline.LogType]*indexNamer{}
+			}
+			if others[ev.LogType] == nil {
+				others[ev.LogType] = &indexNamer{prefix: s.cfg.PrefixOf(ev.LogType), granularity: s.cfg.IndexGranularity}
+			}
+			n = others[ev.LogType]
+		}
+		heads = appendAction(heads, n.name(ev.Time), ev.ID)
 		ends = append(ends, len(heads))
 		all = append(all, item{w: w, idx: i, doc: doc})
 	}

@@ -23,9 +23,6 @@ type endpoint struct {
 	version    func(Config) string
 	versionKey string
 	documented string
-	// fileSuffix ends the names Atlas gives downloaded archives
-	// ("<tenant>_<start>_<end>_audit.log.gz").
-	fileSuffix string
 }
 
 // DefaultOperationalAPIVersion is the version of the operational-log
@@ -37,13 +34,11 @@ var endpoints = map[pipeline.LogType]endpoint{
 		name: "auditLogs", what: "audit log",
 		path:    func(ws string) string { return "/" + url.PathEscape(ws) + "/auditLogs" },
 		version: func(c Config) string { return c.APIVersion }, versionKey: "api_version", documented: "2023-02-01",
-		fileSuffix: "_audit.log.gz",
 	},
 	pipeline.OperationalLog: {
 		name: "operationalLogs", what: "operational log",
 		path:    func(ws string) string { return "/" + url.PathEscape(ws) + ":downloadOperationalLogs" },
 		version: func(c Config) string { return c.OperationalAPIVersion }, versionKey: "operational_api_version", documented: DefaultOperationalAPIVersion,
-		fileSuffix: "_operational.log.gz",
 	},
 }
 
@@ -53,7 +48,3 @@ func endpointOf(t pipeline.LogType) (endpoint, bool) {
 	e, ok := endpoints[t]
 	return e, ok
 }
-
-// ArchiveSuffix returns how the names of a log type's downloaded archives
-// end ("_audit.log.gz"), empty for an unknown log type.
-func ArchiveSuffix(t pipeline.LogType) string { return endpoints[t].fileSuffix }

@@ -11,9 +11,12 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 )
 
-// nameSuffixes end the names Atlas gives its downloads (the second one after
-// a user gunzipped the file).
-var nameSuffixes = []string{"_audit.log.gz", "_audit.log"}
+// nameSuffixes end the names Atlas gives the downloads of a log type (the
+// second one after a user gunzipped the file).
+func nameSuffixes(t pipeline.LogType) []string {
+	gz := t.ArchiveSuffix()
+	return []string{gz, strings.TrimSuffix(gz, ".gz")}
+}
 
 // NameRule turns archive file names into windows.
 type NameRule struct {
@@ -27,6 +30,10 @@ type NameRule struct {
 	// Known lists workspace names known to exist (from the configuration or
 	// from discovery); they settle ambiguous names when Workspace is empty.
 	Known []string
+	// LogType is the log the archives hold (the zero value: the audit
+	// log); names end with its suffix, and an archive named as another log
+	// type's is an error, never read as this one.
+	LogType pipeline.LogType
 }
 
 // WindowFromName is NameRule{ProjectID: projectID, Workspace: workspace}.Window(path).
@@ -55,7 +62,10 @@ func (r NameRule) Window(path string) (pipeline.Window, error) {
 		return pipeline.Window{}, errors.New("naming archive: the project id is required")
 	}
 	base := filepath.Base(path)
-	prefix, start, end, ok := splitName(base)
+	if err := r.checkLogType(base); err != nil {
+		return pipeline.Window{}, err
+	}
+	prefix, start, end, ok := splitName(base, r.LogType)
 	if !ok {
 		return r.unnamed(base)
 	}
@@ -67,7 +77,7 @@ func (r NameRule) Window(path string) (pipeline.Window, error) {
 		return pipeline.Window{}, err
 	}
 	return pipeline.Window{
-		Series: pipeline.Series{ProjectID: r.ProjectID, Workspace: ws, Processor: proc},
+		Series: pipeline.Series{ProjectID: r.ProjectID, Workspace: ws, Processor: proc, LogType: r.LogType},
 		Start:  start, End: end,
 	}, nil
 }
@@ -76,13 +86,28 @@ func (r NameRule) unnamed(base string) (pipeline.Window, error) {
 	if r.Workspace == "" {
 		return pipeline.Window{}, fmt.Errorf("archive %s: its name is not <workspace>[_<processor>]_<start>_<end>_audit.log.gz, so it does not say its workspace: give the workspace explicitly", base)
 	}
-	return pipeline.Window{Series: pipeline.Series{ProjectID: r.ProjectID, Workspace: r.Workspace}}, nil
+	return pipeline.Window{Series: pipeline.Series{ProjectID: r.ProjectID, Workspace: r.Workspace, LogType: r.LogType}}, nil
 }
 
 // splitName cuts "<prefix>_<start>_<end>_audit.log[.gz]" into its parts.
-func splitName(base string) (prefix string, start, end time.Time, ok bool) {
+// checkLogType refuses an archive named as another log type's.
+func (r NameRule) checkLogType(base string) error {
+	for _, t := range pipeline.LogTypes {
+		if t == r.LogType {
+			continue
+		}
+		for _, suf := range nameSuffixes(t) {
+			if strings.HasSuffix(base, suf) {
+				return fmt.Errorf("archive %s is named as an %s log archive, not an %s log one: import it with --log-type %s", base, t.Name(), r.LogType.Name(), t.Name())
+			}
+		}
+	}
+	return nil
+}
+
+func splitName(base string, t pipeline.LogType) (prefix string, start, end time.Time, ok bool) {
 	var rest string
-	for _, suf := range nameSuffixes {
+	for _, suf := range nameSuffixes(t) {
 		if s, found := strings.CutSuffix(base, suf); found {
 			rest, ok = s, true
 			break

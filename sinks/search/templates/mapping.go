@@ -67,7 +67,7 @@ func property(k kind, flatProp map[string]any, indexOriginal bool) map[string]an
 }
 
 // mapping builds the index mapping from the field table.
-func mapping(srv conn.Server, indexOriginal bool) map[string]any {
+func mapping(srv conn.Server, fields []field, indexOriginal bool) map[string]any {
 	flatProp, _ := flatType(srv)
 	root := map[string]any{}
 	for _, f := range fields {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
@@ -16,6 +17,9 @@ type Layout struct {
 	Prefix string
 	// Granularity is "day", "month" or "year" (empty means month).
 	Granularity string
+	// LogType chooses the mapping: the audit log's (the zero value) or
+	// another log type's.
+	LogType pipeline.LogType
 }
 
 // Validate reports every problem of the layout at once.
@@ -76,7 +80,7 @@ func templateBody(srv conn.Server, l Layout, cfg Config) map[string]any {
 		"composed_of": []string{l.CustomName()},
 		"template": map[string]any{
 			"settings": settings(cfg),
-			"mappings": mapping(srv, cfg.IndexOriginal),
+			"mappings": mapping(srv, fieldsOf(l.LogType), cfg.IndexOriginal),
 		},
 	}
 	body["_meta"] = map[string]any{
