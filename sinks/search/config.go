@@ -3,6 +3,7 @@ package search
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -64,6 +65,7 @@ func NewDefaultConfig() Config {
 		Concurrency:      4,
 		Retry:            p,
 		IndexPrefix:      "atlas-streams-audit",
+		IndexPrefixes:    maps.Clone(defaultIndexPrefixes),
 		IndexGranularity: Month,
 		Templates:        templates.NewDefaultConfig(),
 	}
