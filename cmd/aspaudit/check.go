@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,15 +72,21 @@ func (f *checkFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 	ck := &checker{io: io}
 	fmt.Fprintf(io.err, "configuration: valid; file: %s\n", c.file)
 	fmt.Fprintf(io.err, "atlas: %s with a %s\n", cfg.Atlas.BaseURL, cfg.Atlas.CredentialKind())
-	client, err := newAtlas(cfg, log, nil)
+	probes := cfg
+	probes.Atlas = cfg.Atlas.ForProbes()
+	client, err := newAtlas(probes, log, nil)
 	if err != nil {
 		ck.problem("atlas: %v", err)
 	} else {
 		defer client.Close()
-		ck.checkAtlas(ctx, client, cfg)
+		actx, cancel := context.WithTimeout(ctx, checkAtlasTimeout)
+		ck.checkAtlas(actx, client, cfg)
+		cancel()
 	}
 	fmt.Fprintf(io.err, "sink: %s\n", cfg.Sink.Type)
-	ck.checkSink(ctx, cfg)
+	sctx, cancel := context.WithTimeout(ctx, checkSinkTimeout)
+	defer cancel()
+	ck.checkSink(sctx, cfg)
 	if len(ck.problems) > 0 {
 		fmt.Fprintf(io.err, "\n%d problem(s) found:\n", len(ck.problems))
 		for _, p := range ck.problems {
@@ -91,24 +98,46 @@ func (f *checkFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 	return exitOK
 }
 
-// checkAtlas authenticates and resolves the workspaces of every project.
+// check's bounds: one attempt per probe, and the whole command within
+// about 25 seconds however unreachable Atlas or the cluster is.
+const (
+	checkAtlasTimeout = 12 * time.Second
+	checkSinkTimeout  = 12 * time.Second
+)
+
+// checkAtlas authenticates, resolves the workspaces of every project and
+// proves the download role with a one-second window per project.
 func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg configs.Config) {
-	for _, p := range cfg.Atlas.Projects {
-		found, err := client.Workspaces(ctx, p.ID)
-		if err != nil {
-			c.problem("project %s: %v", p.ID, err)
+	for i, r := range client.Probe(ctx, cfg.Atlas.Projects, time.Now()) {
+		p := cfg.Atlas.Projects[i]
+		if r.ListErr != nil {
+			c.problem("project %s: %v%s", p.ID, r.ListErr, unanswered(ctx))
 			continue
 		}
-		c.ok("project %s: authenticated, %d workspace(s): %s", p.ID, len(found), strings.Join(found, ", "))
+		c.ok("project %s: authenticated, %d workspace(s): %s", p.ID, len(r.Workspaces), strings.Join(r.Workspaces, ", "))
 		for _, w := range p.Workspaces {
-			if !slices.Contains(found, w) {
-				c.problem("project %s: workspace %q does not exist (found: %s): check atlas.projects[].workspaces", p.ID, w, strings.Join(found, ", "))
+			if !slices.Contains(r.Workspaces, w) {
+				c.problem("project %s: workspace %q does not exist (found: %s): check atlas.projects[].workspaces", p.ID, w, strings.Join(r.Workspaces, ", "))
 			}
 		}
-		if len(found) == 0 && len(p.Workspaces) == 0 {
+		switch {
+		case len(r.Workspaces) == 0 && len(p.Workspaces) == 0:
 			c.problem("project %s: has no stream processing workspace, nothing to fetch", p.ID)
+		case r.Downloaded == "":
+		case r.DownloadErr != nil:
+			c.problem("project %s: the credentials list workspaces but downloading one second of %q's audit log failed: %v%s", p.ID, r.Downloaded, r.DownloadErr, unanswered(ctx))
+		default:
+			c.ok("project %s: downloaded one second of %q's audit log: the role may download logs", p.ID, r.Downloaded)
 		}
 	}
+}
+
+// unanswered explains an error that came from check's own time bound.
+func unanswered(ctx context.Context) string {
+	if ctx.Err() != nil {
+		return fmt.Sprintf(" (no answer within %s: check the address and the network path to Atlas)", checkAtlasTimeout)
+	}
+	return ""
 }
 
 // checkSink reaches the sink and reports what it lacks.

@@ -25,7 +25,8 @@ var (
 // Config is the atlas section of the configuration.
 type Config struct {
 	// BaseURL is the Atlas API's address. Empty means
-	// MONGODB_ATLAS_BASE_URL, else DefaultBaseURL (see Resolve).
+	// MONGODB_ATLAS_BASE_URL, else MONGODB_ATLAS_OPS_MANAGER_URL (the
+	// Atlas CLI's), else DefaultBaseURL (see Resolve).
 	BaseURL string `koanf:"base_url"`
 	// APIVersion is the versioned media type of the audit-log download.
 	APIVersion string `koanf:"api_version"`

@@ -98,8 +98,16 @@ func TestResolveBaseURL(t *testing.T) {
 	if got.BaseURL != "https://cloud.mongodbgov.com" {
 		t.Errorf("from env: %q", got.BaseURL)
 	}
+	got, _ = c.Resolve(envOf(map[string]string{EnvOpsManagerURL: "https://cloud.mongodbgov.com/"}))
+	if got.BaseURL != "https://cloud.mongodbgov.com" {
+		t.Errorf("from the Atlas CLI's variable: %q", got.BaseURL)
+	}
+	got, _ = c.Resolve(envOf(map[string]string{EnvOpsManagerURL: "https://cloud.mongodbgov.com/", EnvBaseURL: "https://cloud.mongodb.com"}))
+	if got.BaseURL != "https://cloud.mongodb.com" {
+		t.Errorf("MONGODB_ATLAS_BASE_URL before the CLI's: %q", got.BaseURL)
+	}
 	c.BaseURL = "http://127.0.0.1:8089"
-	got, _ = c.Resolve(envOf(map[string]string{EnvBaseURL: "https://cloud.mongodbgov.com/"}))
+	got, _ = c.Resolve(envOf(map[string]string{EnvBaseURL: "https://cloud.mongodbgov.com/", EnvOpsManagerURL: "https://x.example"}))
 	if got.BaseURL != "http://127.0.0.1:8089" {
 		t.Errorf("config wins: %q", got.BaseURL)
 	}

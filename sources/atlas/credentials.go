@@ -16,6 +16,9 @@ const (
 	EnvPublicAPIKey  = "MONGODB_ATLAS_PUBLIC_API_KEY"
 	EnvPrivateAPIKey = "MONGODB_ATLAS_PRIVATE_API_KEY"
 	EnvBaseURL       = "MONGODB_ATLAS_BASE_URL"
+	// EnvOpsManagerURL is where the Atlas CLI reads its base URL from
+	// (its ops_manager_url setting).
+	EnvOpsManagerURL = "MONGODB_ATLAS_OPS_MANAGER_URL"
 )
 
 // CredentialKind says how the client authenticates.
@@ -58,7 +61,8 @@ func (c Config) CredentialKind() CredentialKind {
 // credential when it sets any credential field; variables of the other kind
 // are then ignored, so Atlas CLI variables left in the shell do not clash.
 // Otherwise the variables choose. An empty BaseURL becomes
-// MONGODB_ATLAS_BASE_URL, else DefaultBaseURL.
+// MONGODB_ATLAS_BASE_URL, else the Atlas CLI's MONGODB_ATLAS_OPS_MANAGER_URL,
+// else DefaultBaseURL.
 //
 // Errors, all reported at once: both kinds configured, both kinds in the
 // environment with none configured, half of one kind, no credentials at
@@ -68,8 +72,10 @@ func (c Config) Resolve(lookupEnv func(string) (string, bool)) (Config, error) {
 		v, _ := lookupEnv(k)
 		return strings.TrimSpace(v)
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = env(EnvBaseURL)
+	for _, k := range []string{EnvBaseURL, EnvOpsManagerURL} {
+		if c.BaseURL == "" {
+			c.BaseURL = env(k)
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL

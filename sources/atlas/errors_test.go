@@ -49,7 +49,11 @@ func TestFetchErrorAnswers(t *testing.T) {
 			outcome: wantPermanent, contains: []string{"406 NOT_ACCEPTABLE", "does not know api_version 2099-01-01"}},
 		{name: "410", cfg: func(c *Config) { c.APIVersion = "2022-01-01" }, fake: func(f *atlastest.Config) { f.Retired = []string{"2022-01-01"} },
 			outcome: wantPermanent, contains: []string{"410 API_VERSION_GONE", "api_version 2022-01-01 is retired"}},
-		{name: "409", rule: &atlastest.Rule{Status: 409, ErrorCode: "STREAM_TENANT_BUSY"}, outcome: wantRetry, contains: []string{"409 STREAM_TENANT_BUSY"}},
+		{name: "403 access list (current code)", rule: &atlastest.Rule{Status: 403, ErrorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST", Detail: "IP address 198.51.100.7 is not allowed to access this resource."},
+			outcome: wantPermanent, contains: []string{"403 IP_ADDRESS_NOT_ON_ACCESS_LIST", "add this machine's public IP address to the API access list", "a role change does not help"}},
+		{name: "403 organization requires an access list", rule: &atlastest.Rule{Status: 403, ErrorCode: "ORG_REQUIRES_ACCESS_LIST"},
+			outcome: wantPermanent, contains: []string{"403 ORG_REQUIRES_ACCESS_LIST", "the organization requires an API access list", "this machine's public IP address"}},
+		{name: "409", rule: &atlastest.Rule{Status: 409, ErrorCode: "CONFLICT"}, outcome: wantPermanent, contains: []string{"409 CONFLICT"}},
 		{name: "429 with Retry-After", rule: &atlastest.Rule{Status: 429, ErrorCode: "RATE_LIMITED_TOKEN_BUCKET", RetryAfter: "7"}, outcome: wantThrottle, contains: []string{"429 RATE_LIMITED_TOKEN_BUCKET", "lower atlas.bucket.share"}},
 		{name: "429 bare", rule: &atlastest.Rule{Status: 429, ErrorCode: "RATE_LIMITED"}, outcome: wantRetry, contains: []string{"429 RATE_LIMITED"}},
 		{name: "500", rule: &atlastest.Rule{Status: 500, ErrorCode: "UNEXPECTED_ERROR"}, outcome: wantRetry, contains: []string{"500 UNEXPECTED_ERROR"}},
@@ -233,7 +237,7 @@ func TestNonJSONErrorBody(t *testing.T) {
 func TestStatusTable(t *testing.T) {
 	want := map[int]verdict{
 		400: permanent, 401: renewAuth, 403: permanent, 404: permanent, 406: permanent, 410: permanent,
-		409: retryable, 429: throttled, 500: retryable, 502: retryable, 503: retryable, 504: retryable,
+		409: permanent, 429: throttled, 500: retryable, 502: retryable, 503: retryable, 504: retryable,
 		418: permanent, 599: retryable, 302: permanent,
 	}
 	for status, v := range want {

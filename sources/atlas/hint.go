@@ -32,10 +32,7 @@ func hint(e *APIError, c callInfo) string {
 	case 401:
 		return unauthorizedHint(c)
 	case 403:
-		if e.ErrorCode == "IP_ADDRESS_NOT_ON_WHITELIST" {
-			return fmt.Sprintf("add this machine's public IP address to the API access list of the %s %s", c.kind, c.identity)
-		}
-		return fmt.Sprintf("the %s %s needs a role on project %s that may read stream processing %ss, such as Project Data Access Read Only or Project Stream Processing Owner", c.kind, c.identity, c.project, orDefault(c.log, "audit log"))
+		return forbiddenHint(e, c)
 	case 404:
 		switch e.ErrorCode {
 		case "STREAM_TENANT_NOT_FOUND_FOR_NAME":
@@ -67,4 +64,19 @@ func (e *APIError) badParameter() string {
 		return "startDate/endDate"
 	}
 	return "spName"
+}
+
+// forbiddenHint tells the access list apart from a missing role: Atlas
+// answers the same status for both.
+func forbiddenHint(e *APIError, c callInfo) string {
+	switch e.ErrorCode {
+	case "IP_ADDRESS_NOT_ON_ACCESS_LIST", "IP_ADDRESS_NOT_ON_WHITELIST":
+		return fmt.Sprintf("add this machine's public IP address to the API access list of the %s %s (a role change does not help)", c.kind, c.identity)
+	case "ORG_REQUIRES_ACCESS_LIST":
+		return fmt.Sprintf("the organization requires an API access list: give the %s %s one that includes this machine's public IP address", c.kind, c.identity)
+	}
+	if c.workspace == "" {
+		return fmt.Sprintf("the %s %s needs a role on project %s that may list its stream processing workspaces, such as Project Read Only", c.kind, c.identity, c.project)
+	}
+	return fmt.Sprintf("the %s %s needs a role on project %s that may read stream processing %ss, such as Project Data Access Read Only or Project Stream Processing Owner", c.kind, c.identity, c.project, orDefault(c.log, "audit log"))
 }

@@ -19,12 +19,12 @@ const (
 var statusTable = map[int]verdict{
 	http.StatusBadRequest:          permanent, // INVALID_QUERY_PARAMETER, START_DATE_AFTER_END_DATE, ...
 	http.StatusUnauthorized:        renewAuth, // token expired or revoked: renew once; then bad credentials
-	http.StatusForbidden:           permanent, // IP_ADDRESS_NOT_ON_WHITELIST, ACCESS_FORBIDDEN
+	http.StatusForbidden:           permanent, // IP_ADDRESS_NOT_ON_ACCESS_LIST, ORG_REQUIRES_ACCESS_LIST, ACCESS_FORBIDDEN
 	http.StatusNotFound:            permanent, // GROUP_NOT_FOUND, STREAM_TENANT_NOT_FOUND_FOR_NAME
 	http.StatusMethodNotAllowed:    permanent,
 	http.StatusNotAcceptable:       permanent, // api_version unknown to the server
 	http.StatusRequestTimeout:      retryable,
-	http.StatusConflict:            retryable, // a workspace changing state (creating, deleting) settles
+	http.StatusConflict:            permanent, // Atlas documents 409 for conflicting writes only, never as transient for these reads
 	http.StatusGone:                permanent, // api_version retired
 	http.StatusTooManyRequests:     throttled, // RATE_LIMITED_TOKEN_BUCKET, RATE_LIMITED
 	http.StatusInternalServerError: retryable,
