@@ -11,9 +11,10 @@ type Event struct {
 	// Time is the event's own time in UTC. It chooses the index, so an
 	// event always lands in the same index whenever it is written.
 	Time time.Time
-	// Doc is the JSON document (ECS field names), without the id. Docs of
-	// one parser may share a backing block: treat Doc as read-only (its
-	// capacity equals its length, so appending copies).
+	// Doc is the JSON document (ECS field names), without the id. The
+	// event owns it: a batch's documents belong to the batch until the
+	// sink (and the dead-letter place) returned, and are garbage after.
+	// Treat it as read-only.
 	Doc []byte
 	// LogType is the log the line came from (the zero value: the audit
 	// log); sinks choose where to store the event by it.
@@ -21,24 +22,6 @@ type Event struct {
 	// Failed marks a line that could not be parsed; Doc then holds the raw
 	// line with event.kind "pipeline_error" and error.message.
 	Failed bool
-	// Storage, when set, is the pooled block Doc was carved from; see
-	// Release.
-	Storage *DocBlock
-}
-
-// Release hands the storage of e's document back for reuse, once nothing
-// refers to Doc any more: the event is settled (stored, a duplicate or
-// dead-lettered) and the sink and the dead-letter place, which never keep
-// documents after returning, are done with it. Doc must not be read after
-// Release, through e or any copy of e. Releasing is optional (storage that
-// is never released is garbage collected) but must happen at most once per
-// event, which Release ensures for e itself by clearing e.Storage and
-// e.Doc.
-func (e *Event) Release() {
-	if b := e.Storage; b != nil {
-		e.Storage, e.Doc = nil, nil
-		b.release()
-	}
 }
 
 // Parser turns one raw audit line into an event. Implementations are safe

@@ -90,11 +90,8 @@ func (b *batcher) flush(ctx context.Context) error {
 	b.stats.Duplicates += int64(res.Duplicates)
 	b.stats.DeadLettered += int64(len(res.Rejected))
 	b.stats.Retries += int64(res.Retries)
-	// Settled: the sink and the dead-letter place keep no document after
-	// returning, so the documents' storage can be reused.
-	for i := range b.batch {
-		b.batch[i].Release()
-	}
+	// Settled: the documents are garbage now; clear drops the batch's
+	// references so that they can be collected.
 	clear(b.batch)
 	b.batch, b.bytes = b.batch[:0], 0
 	if b.onBatch != nil {

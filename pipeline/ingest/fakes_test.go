@@ -34,39 +34,6 @@ func (lineParser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) 
 
 var _ pipeline.Parser = lineParser{}
 
-// arenaParser is lineParser with documents carved from pooled blocks, as
-// the real parser's are; it remembers every block it handed out.
-type arenaParser struct {
-	mu     sync.Mutex
-	arena  pipeline.DocArena
-	blocks map[*pipeline.DocBlock]bool
-}
-
-func (p *arenaParser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
-	ev, err := lineParser{}.Parse(line, w)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	ev.Doc, ev.Storage = p.arena.Copy(ev.Doc)
-	if p.blocks == nil {
-		p.blocks = map[*pipeline.DocBlock]bool{}
-	}
-	p.blocks[ev.Storage] = true
-	return ev, err
-}
-
-// inUse returns how many documents are not released yet, once the arena
-// has let go of its block.
-func (p *arenaParser) inUse() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.arena.Reset()
-	n := 0
-	for b := range p.blocks {
-		n += b.InUse()
-	}
-	return n
-}
-
 // lines returns n distinct lines for w, each ending in "\n".
 func lines(w pipeline.Window, n int) string {
 	var b strings.Builder

@@ -188,7 +188,7 @@ func BenchmarkAltTapeOnly(b *testing.B) {
 
 // BenchmarkAltNoOriginal is the chosen parser with keep_original off.
 func BenchmarkAltNoOriginal(b *testing.B) {
-	benchmarkParse(b, New(Config{KeepOriginal: false}), true)
+	benchmarkParse(b, New(Config{KeepOriginal: false}))
 }
 
 // BenchmarkAltReadOnly is the tape parse and field extraction, without the

@@ -56,26 +56,18 @@ func (m lineMeter) report(b *testing.B) {
 	}
 }
 
-// benchBatch is the engine's default batch size: events are released
-// (their document storage reused) once their batch is settled.
+// benchBatch is the engine's default batch size: the ingest engine holds
+// a batch's events until the sink returns, then drops them.
 const benchBatch = 1000
 
 // BenchmarkParse measures the chosen approach: parse + document encoding +
 // id, per line, with the events handed on as the ingest engine does: in
-// batches of benchBatch, each released once settled, so that document
-// storage is reused (see pipeline.DocArena).
+// batches of benchBatch, dropped once settled.
 func BenchmarkParse(b *testing.B) {
-	benchmarkParse(b, New(NewDefaultConfig()), true)
+	benchmarkParse(b, New(NewDefaultConfig()))
 }
 
-// BenchmarkParseKept is BenchmarkParse for a caller that keeps every
-// document (never releases): each block of documents is a new allocation
-// for the garbage collector.
-func BenchmarkParseKept(b *testing.B) {
-	benchmarkParse(b, New(NewDefaultConfig()), false)
-}
-
-func benchmarkParse(b *testing.B, p *Parser, release bool) {
+func benchmarkParse(b *testing.B, p *Parser) {
 	b.SetBytes(int64(corpusBytes(benchLines) / len(benchLines)))
 	batch := make([]pipeline.Event, 0, benchBatch)
 	m := startMeter(b)
@@ -86,11 +78,6 @@ func benchmarkParse(b *testing.B, p *Parser, release bool) {
 		}
 		batch = append(batch, ev)
 		if len(batch) == cap(batch) {
-			if release {
-				for j := range batch {
-					batch[j].Release()
-				}
-			}
 			clear(batch)
 			batch = batch[:0]
 		}

@@ -56,9 +56,9 @@ func (p *Parser) place(w pipeline.Window) pipeline.Place {
 	return pl
 }
 
-// buffers is the storage a parse reuses, pooled so that a parse allocates
-// only the id (documents are carved from pooled blocks, see
-// pipeline.DocArena). The record and the writer live on the stack during a
+// buffers is the scratch storage a parse reuses, pooled inside this
+// package so that a parse allocates only the id and its own copy of the
+// document. The record and the writer live on the stack during a
 // parse and point into these buffers: writing pointers into heap objects costs write barriers while
 // the garbage collector runs, and a parse writes many.
 type buffers struct {
@@ -71,7 +71,6 @@ type buffers struct {
 	users         []qname
 	intermediates []endpoint
 	uuid          []byte
-	arena         pipeline.DocArena
 	stamp         stamp
 }
 
@@ -137,13 +136,13 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 		out.encodeEvent(&rec, line, &ctx, ingested, p.keepOriginal)
 		ev.Time = rec.time
 	}
-	ev.Doc, ev.Storage = bufs.arena.Copy(out.doc())
+	// The caller's own copy, with no spare capacity: appending copies.
+	ev.Doc = make([]byte, len(out.doc()))
+	copy(ev.Doc, out.doc())
 	if cap(out.doc()) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
 		tp.line = nil
 		bufs.keep(&rec, out.doc())
 		bufferPool.Put(bufs)
-	} else {
-		bufs.arena.Reset()
 	}
 	return ev, err
 }

@@ -1,6 +1,0 @@
-//go:build !race
-
-package pipeline
-
-// poisonReleased: see DocBlock.release.
-const poisonReleased = false
