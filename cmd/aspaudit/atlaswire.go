@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -40,7 +41,7 @@ func (f *seriesFlags) apply(cfg *configs.Config) error {
 		if err := checkProjectFlag(f.project); err != nil {
 			return err
 		}
-		cfg.Atlas.Projects = []ProjectConfig{{ID: f.project, Workspaces: f.workspaces, Processors: procs}}
+		cfg.Atlas.Projects = []ProjectConfig{{ID: f.project, Workspaces: f.workspaces, Processors: procs, LogTypes: cfg.Atlas.LogTypes}}
 	case len(f.workspaces) > 0 || f.processor != "":
 		if len(cfg.Atlas.Projects) != 1 {
 			return fmt.Errorf("--workspace and --processor need --project when the configuration lists %d projects", len(cfg.Atlas.Projects))
@@ -53,8 +54,8 @@ func (f *seriesFlags) apply(cfg *configs.Config) error {
 			p.Processors = procs
 		}
 	}
-	if len(cfg.Atlas.Projects) == 0 {
-		return fmt.Errorf("no Atlas project to fetch: list them in atlas.projects (or ASPAUDIT_ATLAS__PROJECTS), or pass --project")
+	if len(cfg.Atlas.Projects) == 0 && !cfg.Atlas.Discovers() {
+		return fmt.Errorf("no Atlas project to fetch: list them in atlas.projects (or ASPAUDIT_ATLAS__PROJECTS), or atlas.organizations, or pass --project")
 	}
 	return nil
 }
@@ -97,6 +98,17 @@ func discover(ctx context.Context, client *atlas.Client, cfg configs.Config, log
 	var all []pipeline.Series
 	var errs []error
 	for _, p := range cfg.Atlas.Projects {
+		if p.Discovered {
+			// A discovered project without workspaces is not a failure.
+			series, err := atlas.PlanSeries(ctx, client, []atlas.ProjectConfig{p})
+			if errors.Is(err, atlas.ErrNoWorkspaces) {
+				continue
+			}
+			if err == nil {
+				all = append(all, series...)
+				continue
+			}
+		}
 		series, err := discoverProject(ctx, client, cfg, p, log, true)
 		if err != nil {
 			errs = append(errs, err)

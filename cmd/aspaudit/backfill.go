@@ -69,6 +69,7 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 	}
 	defer job.close(ctx)
 	client, out := job.client, job.out
+	listErrs := expandProjects(ctx, client, &cfg, log)
 	// Named workspaces are checked once up front: a misspelt one would
 	// otherwise fail every one of its windows with the same 404.
 	if err := atlas.CheckNames(ctx, client, cfg.Atlas.Projects); err != nil {
@@ -94,7 +95,7 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 		}
 	}
 	out.applyRetention(ctx, cfg, log)
-	return finishWithDiscovery(ctx, io, "backfill", sum, out, c.report, discErrs, false)
+	return finishWithDiscovery(ctx, io, "backfill", sum, out, c.report, append(listErrs, discErrs...), false)
 }
 
 // finishWithDiscovery reports like finish, counting projects whose

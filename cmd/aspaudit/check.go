@@ -108,10 +108,17 @@ const (
 // checkAtlas authenticates, resolves the workspaces of every project and
 // proves the download role with a one-second window per project.
 func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg configs.Config) {
-	for i, r := range client.Probe(ctx, cfg.Atlas.Projects, time.Now()) {
-		p := cfg.Atlas.Projects[i]
+	projects := c.checkDiscovery(ctx, client, cfg)
+	workspaces := 0
+	for i, r := range client.Probe(ctx, projects, time.Now()) {
+		p := projects[i]
 		if r.ListErr != nil {
-			c.problem("project %s: %v%s", p.ID, r.ListErr, unanswered(ctx))
+			c.problem("project %s: %s%s", p.ID, workspacesProblem(r.ListErr, p), unanswered(ctx))
+			continue
+		}
+		workspaces += len(r.Workspaces)
+		if p.Discovered && len(r.Workspaces) == 0 {
+			c.ok("project %s: authenticated, no stream processing workspace (listed again hourly by run)", p.ID)
 			continue
 		}
 		c.ok("project %s: authenticated, %d workspace(s): %s", p.ID, len(r.Workspaces), strings.Join(r.Workspaces, ", "))
@@ -129,6 +136,9 @@ func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg conf
 		default:
 			c.ok("project %s: downloaded one second of %q's audit log: the role may download logs", p.ID, r.Downloaded)
 		}
+	}
+	if cfg.Atlas.Discovers() {
+		c.ok("atlas: %d project(s) followed, %d workspace(s) found", len(projects), workspaces)
 	}
 }
 

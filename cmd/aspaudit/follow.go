@@ -27,29 +27,53 @@ type follower struct {
 	log    *slog.Logger
 	once   bool
 
-	mu    sync.Mutex
-	total ingest.Summary
-	errs  []error
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	total   ingest.Summary
+	errs    []error
+	wg      sync.WaitGroup
+	running map[string]context.CancelFunc // project id -> stops following it
 }
 
 // followProjects follows every configured project until ctx ends (or for
 // one pass with once) and returns the run's summary and the projects that
 // could not be followed.
 func followProjects(ctx context.Context, eng *ingest.Engine, client *atlas.Client, cfg configs.Config, log *slog.Logger, once bool) (ingest.Summary, []error) {
-	f := &follower{eng: eng, client: client, cfg: cfg, log: log, once: once}
-	for _, p := range cfg.Atlas.Projects {
-		f.wg.Go(func() { f.project(ctx, p) })
+	f := &follower{eng: eng, client: client, cfg: cfg, log: log, once: once, running: map[string]context.CancelFunc{}}
+	projects := cfg.Atlas.Projects
+	if cfg.Atlas.Discovers() {
+		ex := f.listProjects(ctx)
+		for _, err := range ex.Failed {
+			f.fail(err)
+		}
+		projects = ex.Projects
+	}
+	for _, p := range projects {
+		f.start(ctx, p)
+	}
+	if cfg.Atlas.Discovers() && !once {
+		f.wg.Go(func() { f.relist(ctx) })
 	}
 	f.wg.Wait()
 	return f.total, f.errs
+}
+
+// start follows p until ctx ends or the project is let go.
+func (f *follower) start(ctx context.Context, p atlas.ProjectConfig) {
+	pctx, cancel := context.WithCancel(ctx)
+	f.mu.Lock()
+	f.running[p.ID] = cancel
+	f.mu.Unlock()
+	f.wg.Go(func() {
+		defer cancel()
+		f.project(pctx, p)
+	})
 }
 
 // project discovers p's series and follows them; without once, it lists
 // the workspaces again every rediscoverEvery, follows new ones too and
 // stops following those no longer listed (deleted workspaces).
 func (f *follower) project(ctx context.Context, p atlas.ProjectConfig) {
-	series, err := discoverProject(ctx, f.client, f.cfg, p, f.log, f.once)
+	series, err := f.firstSeries(ctx, p)
 	if err != nil {
 		f.fail(err)
 		return
@@ -63,6 +87,23 @@ func (f *follower) project(ctx context.Context, p atlas.ProjectConfig) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	addSummary(&f.total, sum)
+}
+
+// firstSeries discovers p's series; a discovered project without
+// workspaces has none yet (its workspaces are listed again hourly), not an
+// error.
+func (f *follower) firstSeries(ctx context.Context, p atlas.ProjectConfig) ([]pipeline.Series, error) {
+	if p.Discovered {
+		series, err := atlas.PlanSeries(ctx, f.client, []atlas.ProjectConfig{p})
+		if errors.Is(err, atlas.ErrNoWorkspaces) {
+			f.log.Info("project has no stream processing workspace yet", "project", p.ID)
+			return nil, nil
+		}
+		if err == nil {
+			return series, nil
+		}
+	}
+	return discoverProject(ctx, f.client, f.cfg, p, f.log, f.once)
 }
 
 // rediscover lists p's workspaces every rediscoverEvery until ctx ends and

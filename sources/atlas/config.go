@@ -49,8 +49,15 @@ type Config struct {
 	PrivateKeyFile string        `koanf:"private_key_file"`
 
 	// Projects lists what to fetch; the commands that talk to Atlas need
-	// at least one.
+	// at least one, or Organizations. The single entry "all" (projects:
+	// all) follows every project the credentials can see; listed entries
+	// keep their own settings and win over discovered ones.
 	Projects []ProjectConfig `koanf:"projects"`
+	// Organizations follow every project of each organization.
+	Organizations []OrgConfig `koanf:"organizations"`
+	// Exclude skips discovered projects by id or by name pattern
+	// (path.Match: "sandbox-*"); listed projects are never excluded.
+	Exclude []string `koanf:"exclude"`
 
 	// Bucket is Atlas's rate limit per project, which the client paces
 	// its requests after (see Bucket).
@@ -81,6 +88,10 @@ type ProjectConfig struct {
 	Processors []string `koanf:"processors"`
 	// LogTypes overrides Config.LogTypes for this project.
 	LogTypes []string `koanf:"log_types"`
+	// Discovered marks a project found by an organization or all-project
+	// listing (ExpandProjects), not listed: having no workspace is then
+	// normal, not an error.
+	Discovered bool `koanf:"-"`
 }
 
 // Logs returns the project's log types: its own, else defaults (a
@@ -103,6 +114,15 @@ func (p ProjectConfig) Logs(defaults []string) []pipeline.LogType {
 	return out
 }
 
+// OrgConfig is one Atlas organization whose projects are followed.
+type OrgConfig struct {
+	ID string `koanf:"id"`
+}
+
+// AllProjects is the project id that stands for every project the
+// credentials can see (atlas.projects: all).
+const AllProjects = "all"
+
 // Timeouts bound the phases of a request. None bounds a whole download.
 type Timeouts struct {
 	Connect        time.Duration `koanf:"connect"`
@@ -121,6 +141,8 @@ func NewDefaultConfig() Config {
 		APIVersion:            "2023-02-01",
 		OperationalAPIVersion: DefaultOperationalAPIVersion,
 		LogTypes:              []string{"audit"},
+		Organizations:         []OrgConfig{},
+		Exclude:               []string{},
 		DiscoveryAPIVersion:   "2023-02-01",
 		Bucket:                DocumentedBucket(),
 		RateBurst:             10,
@@ -176,7 +198,7 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 {
 		add("concurrency", "must be at least 1")
 	}
-	errs = append(errs, c.Timeouts.validate(), pipeline.PrefixErrors("retry.", c.Retry.Validate()), validateProjects(c.Projects))
+	errs = append(errs, c.Timeouts.validate(), pipeline.PrefixErrors("retry.", c.Retry.Validate()), validateProjects(c.Projects), c.validateDiscovery())
 	return errors.Join(errs...)
 }
 
@@ -198,6 +220,9 @@ func validateProjects(ps []ProjectConfig) error {
 	seen := map[string]bool{}
 	for i, p := range ps {
 		key := fmt.Sprintf("projects[%d]", i)
+		if p.ID == AllProjects {
+			continue
+		}
 		if err := CheckProjectID(p.ID); err != nil {
 			errs = append(errs, fmt.Errorf("%s.id: %w", key, err))
 		}

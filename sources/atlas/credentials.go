@@ -103,14 +103,20 @@ func (c Config) Resolve(lookupEnv func(string) (string, bool)) (Config, error) {
 func (c Config) withLogTypes(projects []ProjectConfig) []ProjectConfig {
 	out := make([]ProjectConfig, len(projects))
 	for i, p := range projects {
-		if len(p.LogTypes) == 0 {
-			for _, t := range p.Logs(c.LogTypes) {
-				p.LogTypes = append(p.LogTypes, t.Name())
-			}
-		}
-		out[i] = p
+		out[i] = p.withLogTypes(c.LogTypes)
 	}
 	return out
+}
+
+// withLogTypes returns p with its log types filled from defaults when it
+// lists none.
+func (p ProjectConfig) withLogTypes(defaults []string) ProjectConfig {
+	if len(p.LogTypes) == 0 {
+		for _, t := range p.Logs(defaults) {
+			p.LogTypes = append(p.LogTypes, t.Name())
+		}
+	}
+	return p
 }
 
 // readSecretFile loads path into the secret, leaving the file name empty
