@@ -152,3 +152,28 @@ func writeGzipLines(t *testing.T, path string, lines []atlastest.Line) {
 		t.Fatal(err)
 	}
 }
+
+// TestSetupInstallsTheOperationalTemplate: setup installs the operational
+// log's index template only when a project fetches that log.
+func TestSetupInstallsTheOperationalTemplate(t *testing.T) {
+	t.Parallel()
+	binary(t)
+	tg := searchTarget(t, "ES")
+	base, opsPrefix := opsTarget(t, tg)
+	fake := checkFake(t)
+	e := fake.env(serviceAccountConfigVars).with(envPairs(base)...)
+	template := func() int {
+		st, _ := searchtest.Do(t, "GET", tg.url, "/_index_template/"+opsPrefix, "")
+		return st
+	}
+	r := aspaudit(t, e, "setup")
+	mustExit(t, r, exitOK, "setup, audit log only")
+	if st := template(); st != 404 {
+		t.Fatalf("audit-only setup installed the operational template (status %d)", st)
+	}
+	r = aspaudit(t, e.with("ASPAUDIT_ATLAS__LOG_TYPES", "audit,operational"), "setup")
+	mustExit(t, r, exitOK, "setup, both logs")
+	if st := template(); st != 200 {
+		t.Fatalf("setup with the operational log: template status %d\n%s", st, r.stderr)
+	}
+}

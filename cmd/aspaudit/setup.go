@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
 	"github.com/aspaudit/aspaudit/sinks/search"
 	"github.com/aspaudit/aspaudit/sinks/search/conn"
@@ -82,16 +83,21 @@ func setupSearch(ctx context.Context, io stdio, cfg configs.Config, log *slog.Lo
 		return srv, err
 	}
 	fmt.Fprintf(io.err, "sink: %s at %v\n", srv, cfg.Sink.Search.Conn.URLs)
-	var rep templates.Report
-	err = cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
-		rep, err = templates.Install(ctx, client, srv, sink.Layout(), cfg.Sink.Search.Templates)
-		return err
-	}, nil)
-	if err != nil {
-		return srv, fmt.Errorf("installing the index template: %w", err)
-	}
-	for _, l := range rep.Lines() {
-		fmt.Fprintln(io.err, "  "+l)
+	for _, t := range pipeline.LogTypes {
+		if t != pipeline.AuditLog && !fetchesLog(cfg, t) {
+			continue
+		}
+		var rep templates.Report
+		err = cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
+			rep, err = templates.Install(ctx, client, srv, sink.LayoutOf(t), cfg.Sink.Search.Templates)
+			return err
+		}, nil)
+		if err != nil {
+			return srv, fmt.Errorf("installing the index template of the %s log: %w", t.Name(), err)
+		}
+		for _, l := range rep.Lines() {
+			fmt.Fprintln(io.err, "  "+l)
+		}
 	}
 	if err := ensureStateIndices(ctx, client, cfg, log); err != nil {
 		return srv, err
@@ -205,6 +211,18 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 		return fmt.Errorf("importing the saved objects into %s at %s: %w", f, dc.URL, err)
 	}
 	fmt.Fprintf(io.err, "%s at %s: imported %d of %d saved objects (data view, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects)
+	if fetchesLog(cfg, pipeline.OperationalLog) {
+		pattern := search.IndexPattern(cfg.Sink.Search.PrefixOf(pipeline.OperationalLog))
+		ops, err := f.OperationalSavedObjectsFor(pattern)
+		if err != nil {
+			return err
+		}
+		res, err := im.Import(ctx, ops)
+		if err != nil {
+			return fmt.Errorf("importing the operational log's saved objects into %s at %s: %w", f, dc.URL, err)
+		}
+		fmt.Fprintf(io.err, "%s at %s: imported %d of %d operational-log saved objects (data view %s, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects, pattern)
+	}
 	if f == dashboards.Kibana && dc.SecuritySolution {
 		return addSecurityIndices(ctx, io, im, search.IndexPattern(cfg.Sink.Search.IndexPrefix))
 	}

@@ -163,10 +163,13 @@ func fieldCaps(t *testing.T, u, pattern string) map[string]map[string]fieldCap {
 }
 
 // exportQueries returns the distinct KQL queries of an export.
-func exportQueries(t *testing.T, f Flavor) []string {
+func exportQueries(t *testing.T, f Flavor) []string { return exportQueriesIn(t, parsed(t, f)) }
+
+// exportQueriesIn is exportQueries of any export.
+func exportQueriesIn(t *testing.T, x Export) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, o := range parsed(t, f).Objects {
+	for _, o := range x.Objects {
 		a := attrs(t, o)
 		var q string
 		if o.Type == "lens" {

@@ -23,9 +23,12 @@ var kqlField = regexp.MustCompile(`([A-Za-z_@][\w.@]*)\s*:`)
 
 // fieldUses lists every field the export's objects use, with what each
 // use needs from the mapping.
-func fieldUses(t *testing.T, f Flavor) []fieldUse {
+func fieldUses(t *testing.T, f Flavor) []fieldUse { return fieldUsesIn(t, parsed(t, f)) }
+
+// fieldUsesIn is fieldUses of any export.
+func fieldUsesIn(t *testing.T, x Export) []fieldUse {
 	var uses []fieldUse
-	for _, o := range parsed(t, f).Objects {
+	for _, o := range x.Objects {
 		a := attrs(t, o)
 		add := func(field, need string) {
 			uses = append(uses, fieldUse{field: field, need: need, where: o.Type + " " + o.ID})

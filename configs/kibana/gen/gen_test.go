@@ -17,6 +17,8 @@ var exports = []struct {
 }{
 	{filepath.Join("..", "aspaudit-saved-objects.ndjson"), Kibana},
 	{filepath.Join("..", "..", "dashboards", "aspaudit-saved-objects.ndjson"), OpenSearchDashboards},
+	{filepath.Join("..", "aspaudit-operational-saved-objects.ndjson"), KibanaOperational},
+	{filepath.Join("..", "..", "dashboards", "aspaudit-operational-saved-objects.ndjson"), OpenSearchDashboardsOperational},
 }
 
 func TestExportsUpToDate(t *testing.T) {

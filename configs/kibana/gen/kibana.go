@@ -21,14 +21,19 @@ var kibanaTypeVersions = map[string]string{
 // Kibana returns the Kibana 8.x saved objects export: the data view, the
 // saved searches, one Lens visualization per chart and the dashboard,
 // dependencies first, then the export summary line.
-func Kibana() ([]byte, error) {
-	e := &encoder{}
+func Kibana() ([]byte, error) { return kibanaExport(&auditCatalog) }
+
+// KibanaOperational is Kibana's export of the operational log's objects.
+func KibanaOperational() ([]byte, error) { return kibanaExport(&operationalCatalog) }
+
+func kibanaExport(c *catalog) ([]byte, error) {
+	e := &encoder{c: c}
 	objs := []object{kibanaDataView(e)}
-	for _, s := range searches {
+	for _, s := range c.searches {
 		objs = append(objs, kibanaSearch(e, s))
 	}
-	for _, c := range charts {
-		objs = append(objs, kibanaLens(e, c))
+	for _, ch := range c.charts {
+		objs = append(objs, kibanaLens(e, ch))
 	}
 	d, err := kibanaDashboard(e)
 	if err != nil {
@@ -53,17 +58,17 @@ func Kibana() ([]byte, error) {
 
 func kibanaDataView(e *encoder) object {
 	fieldAttrs := map[string]any{}
-	for f, l := range fieldLabels {
+	for f, l := range e.c.fieldLabels {
 		fieldAttrs[f] = map[string]any{"customLabel": l}
 	}
 	return object{
-		Type: "index-pattern", ID: DataViewID, References: []reference{},
+		Type: "index-pattern", ID: e.c.dataViewID, References: []reference{},
 		Attributes: map[string]any{
-			"title":           IndexPattern,
-			"name":            dataViewDisplayName,
+			"title":           e.c.indexPattern,
+			"name":            e.c.dataViewName,
 			"timeFieldName":   timeField,
 			"fields":          "[]",
-			"fieldFormatMap":  e.str(fieldFormats),
+			"fieldFormatMap":  e.str(e.c.fieldFormats),
 			"fieldAttrs":      e.str(fieldAttrs),
 			"runtimeFieldMap": "{}",
 			"sourceFilters":   "[]",
@@ -76,7 +81,7 @@ func kibanaDataView(e *encoder) object {
 func kibanaSearch(e *encoder, s savedSearch) object {
 	return object{
 		Type: "search", ID: s.ID,
-		References: []reference{dataViewReference(searchSourceIndexRef)},
+		References: []reference{e.dataViewReference(searchSourceIndexRef)},
 		Attributes: map[string]any{
 			"title":                 s.Title,
 			"description":           s.Description,
@@ -93,12 +98,12 @@ func kibanaSearch(e *encoder, s savedSearch) object {
 func kibanaDashboard(e *encoder) (object, error) {
 	var panels []any
 	var refs []reference
-	for i, p := range layout {
+	for i, p := range e.c.layout {
 		idx := fmt.Sprintf("p%d", i+1)
 		typ := "lens"
 		if p.Search {
 			typ = "search"
-		} else if _, ok := findChart(p.Ref); !ok {
+		} else if _, ok := e.c.findChart(p.Ref); !ok {
 			return object{}, fmt.Errorf("layout: no chart %q", p.Ref)
 		}
 		panels = append(panels, map[string]any{
@@ -110,10 +115,10 @@ func kibanaDashboard(e *encoder) (object, error) {
 		refs = append(refs, reference{ID: p.Ref, Name: idx + ":panel_" + idx, Type: typ})
 	}
 	return object{
-		Type: "dashboard", ID: DashboardID, References: refs,
+		Type: "dashboard", ID: e.c.dashboardID, References: refs,
 		Attributes: map[string]any{
-			"title":       dashboardTitle,
-			"description": dashboardDescription,
+			"title":       e.c.dashboardTitle,
+			"description": e.c.dashboardDescription,
 			"panelsJSON":  e.str(panels),
 			"optionsJSON": e.str(map[string]any{
 				"useMargins": true, "syncColors": false, "syncCursor": true,

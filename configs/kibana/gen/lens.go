@@ -19,7 +19,7 @@ func kibanaLens(e *encoder, c chart) object {
 	cols, order, vis, visType := lensLayout(c)
 	return object{
 		Type: "lens", ID: c.ID,
-		References: []reference{dataViewReference("indexpattern-datasource-layer-" + lensLayer)},
+		References: []reference{e.dataViewReference("indexpattern-datasource-layer-" + lensLayer)},
 		Attributes: map[string]any{
 			"title":             c.Title,
 			"description":       c.Description,

@@ -32,7 +32,10 @@ const searchSourceIndexRef = "kibanaSavedObjectMeta.searchSourceJSON.index"
 // encoder turns values into the JSON text Kibana stores in string
 // attributes (panelsJSON, visState, searchSourceJSON...). The first error
 // sticks and is reported once at the end.
-type encoder struct{ err error }
+type encoder struct {
+	err error
+	c   *catalog // what is being exported
+}
 
 func (e *encoder) str(v any) string {
 	var b bytes.Buffer
@@ -71,12 +74,12 @@ func (e *encoder) searchSource(query string) string {
 	})
 }
 
-func dataViewReference(name string) reference {
-	return reference{ID: DataViewID, Name: name, Type: "index-pattern"}
+func (e *encoder) dataViewReference(name string) reference {
+	return reference{ID: e.c.dataViewID, Name: name, Type: "index-pattern"}
 }
 
-func findChart(id string) (chart, bool) {
-	for _, c := range charts {
+func (c *catalog) findChart(id string) (chart, bool) {
+	for _, c := range c.charts {
 		if c.ID == id {
 			return c, true
 		}

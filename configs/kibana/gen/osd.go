@@ -21,16 +21,22 @@ var osdTypeVersions = map[string]string{
 // OpenSearchDashboards returns the OpenSearch Dashboards 2.x saved objects
 // export: the index pattern, the saved searches, one visualization per
 // chart and the dashboard, dependencies first, then the summary line.
-func OpenSearchDashboards() ([]byte, error) {
-	e := &encoder{}
+func OpenSearchDashboards() ([]byte, error) { return osdExport(&auditCatalog) }
+
+// OpenSearchDashboardsOperational is OpenSearch Dashboards' export of the
+// operational log's objects.
+func OpenSearchDashboardsOperational() ([]byte, error) { return osdExport(&operationalCatalog) }
+
+func osdExport(c *catalog) ([]byte, error) {
+	e := &encoder{c: c}
 	objs := []object{osdIndexPattern(e)}
-	for _, s := range searches {
+	for _, s := range c.searches {
 		o := kibanaSearch(e, s)
 		o.Attributes = osdSearchAttributes(e, s)
 		objs = append(objs, o)
 	}
-	for _, c := range charts {
-		objs = append(objs, osdVisualization(e, c))
+	for _, ch := range c.charts {
+		objs = append(objs, osdVisualization(e, ch))
 	}
 	d, err := osdDashboard(e)
 	if err != nil {
@@ -53,12 +59,12 @@ func OpenSearchDashboards() ([]byte, error) {
 
 func osdIndexPattern(e *encoder) object {
 	return object{
-		Type: "index-pattern", ID: DataViewID, References: []reference{},
+		Type: "index-pattern", ID: e.c.dataViewID, References: []reference{},
 		Attributes: map[string]any{
-			"title":          IndexPattern,
+			"title":          e.c.indexPattern,
 			"timeFieldName":  timeField,
 			"fields":         "[]",
-			"fieldFormatMap": e.str(fieldFormats),
+			"fieldFormatMap": e.str(e.c.fieldFormats),
 		},
 	}
 }
@@ -79,7 +85,7 @@ func osdVisualization(e *encoder, c chart) object {
 	visType, params, aggs := osdVisState(c)
 	return object{
 		Type: "visualization", ID: c.ID,
-		References: []reference{dataViewReference(searchSourceIndexRef)},
+		References: []reference{e.dataViewReference(searchSourceIndexRef)},
 		Attributes: map[string]any{
 			"title":       c.Title,
 			"description": c.Description,
@@ -96,10 +102,10 @@ func osdVisualization(e *encoder, c chart) object {
 func osdDashboard(e *encoder) (object, error) {
 	var panels []any
 	var refs []reference
-	for i, p := range layout {
+	for i, p := range e.c.layout {
 		typ := "search"
 		if !p.Search {
-			if _, ok := findChart(p.Ref); !ok {
+			if _, ok := e.c.findChart(p.Ref); !ok {
 				return object{}, fmt.Errorf("layout: no chart %q", p.Ref)
 			}
 			typ = "visualization"
@@ -114,10 +120,10 @@ func osdDashboard(e *encoder) (object, error) {
 		refs = append(refs, reference{ID: p.Ref, Name: ref, Type: typ})
 	}
 	return object{
-		Type: "dashboard", ID: DashboardID, References: refs,
+		Type: "dashboard", ID: e.c.dashboardID, References: refs,
 		Attributes: map[string]any{
-			"title":           dashboardTitle,
-			"description":     dashboardDescription,
+			"title":           e.c.dashboardTitle,
+			"description":     e.c.dashboardDescription,
 			"hits":            0,
 			"panelsJSON":      e.str(panels),
 			"optionsJSON":     e.str(map[string]any{"hidePanelTitles": false, "useMargins": true}),
