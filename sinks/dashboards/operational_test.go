@@ -31,7 +31,7 @@ var operationalLines = []string{
 var wantOperationalHits = map[string]int{
 	"": 5,
 	`log.level : ("fatal" or "error" or "warn")`: 4,
-	`log.level : ("fatal" or "error")`:          3,
+	`log.level : ("fatal" or "error")`:           3,
 }
 
 func operationalExport(t *testing.T, f Flavor, pattern string) Export {

@@ -4,7 +4,7 @@ package gen
 // pattern, its searches, charts and dashboard. The audit log and the
 // operational log each have one.
 type catalog struct {
-	dataViewID, dashboardID, indexPattern             string
+	dataViewID, dashboardID, indexPattern              string
 	dataViewName, dashboardTitle, dashboardDescription string
 	searches                                           []savedSearch
 	charts                                             []chart
