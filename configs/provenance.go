@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -165,11 +166,16 @@ func walkValues(v reflect.Value, prefix string, out *[]Setting) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("koanf")
+		fv := v.Field(i)
+		if tag == "-" && fv.Kind() == reflect.Map {
+			// Sections decoded apart (sink.<type>), keyed by their name.
+			walkSections(fv, prefix, out)
+			continue
+		}
 		if tag == "" || tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		fv := v.Field(i)
 		if opts == "squash" || (name == "" && strings.Contains(tag, "squash")) {
 			walkValues(fv, prefix, out)
 			continue
@@ -184,6 +190,29 @@ func walkValues(v reflect.Value, prefix string, out *[]Setting) {
 			}
 		default:
 			*out = append(*out, Setting{Key: key, Value: formatValue(fv)})
+		}
+	}
+}
+
+// walkSections lists the settings of a map of sections (a struct, or a
+// pointer or interface holding one, per name), each under prefix+name,
+// in name order.
+func walkSections(m reflect.Value, prefix string, out *[]Setting) {
+	if m.Type().Key().Kind() != reflect.String {
+		return
+	}
+	keys := m.MapKeys()
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	for _, k := range keys {
+		sec := m.MapIndex(k)
+		for sec.Kind() == reflect.Interface || sec.Kind() == reflect.Pointer {
+			if sec.IsNil() {
+				break
+			}
+			sec = sec.Elem()
+		}
+		if sec.Kind() == reflect.Struct {
+			walkValues(sec, prefix+k.String()+".", out)
 		}
 	}
 }

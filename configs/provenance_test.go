@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -100,5 +101,33 @@ func TestProblemsReadAsSentences(t *testing.T) {
 	}
 	if _, err := Load(Sources{NeedAtlas: true}); err == nil || !strings.HasPrefix(err.Error(), "atlas: no Atlas credentials") {
 		t.Errorf("missing credentials: %v", err)
+	}
+}
+
+// TestWalkSections: sections kept in a map beside the decoded keys (as
+// sink.<type>) are listed under their names, in name order.
+func TestWalkSections(t *testing.T) {
+	type section struct {
+		URL  string `koanf:"url"`
+		Size int    `koanf:"size"`
+	}
+	type outer struct {
+		Type     string         `koanf:"type"`
+		Sections map[string]any `koanf:"-"`
+	}
+	type root struct {
+		Sink outer `koanf:"sink"`
+	}
+	var out []Setting
+	walkValues(reflect.ValueOf(root{Sink: outer{Type: "b", Sections: map[string]any{
+		"b": &section{URL: "http://b", Size: 2}, "a": section{URL: "http://a", Size: 1}, "nil": (*section)(nil),
+	}}}), "", &out)
+	var got []string
+	for _, s := range out {
+		got = append(got, s.Key+"="+s.Value)
+	}
+	want := "sink.type=b sink.a.url=http://a sink.a.size=1 sink.b.url=http://b sink.b.size=2"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
