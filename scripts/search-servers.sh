@@ -13,6 +13,8 @@ usage: search-servers.sh up|down|status [TARGET...]
 
 targets: es   Elasticsearch  $ES_VERSION  (default 8.19.21)  http 9200  transport 9300
          os   OpenSearch     $OS_VERSION  (default 2.19.6)   http 9201  transport 9301
+         os-secure  OpenSearch $OS_SECURE_VERSION (default 2.19.4) + security plugin,
+                             https 9210  transport 9310  (prints ASPAUDIT_TEST_OS_SECURE_*)
          es9  Elasticsearch  $ES9_VERSION (default 9.2.0)    http 9202  transport 9302  (optional, Java 21+)
          os3  OpenSearch     $OS3_VERSION (default 3.6.0)    http 9203  transport 9303  (optional, Java 21+)
          all  es + os (the default)
@@ -36,8 +38,13 @@ ES_VERSION=${ES_VERSION:-8.19.21}
 OS_VERSION=${OS_VERSION:-2.19.6}
 ES9_VERSION=${ES9_VERSION:-9.2.0}
 OS3_VERSION=${OS3_VERSION:-3.6.0}
+# The security plugin is published for 2.19.4 (2.19.4.0), not for 2.19.6.
+OS_SECURE_VERSION=${OS_SECURE_VERSION:-2.19.4}
 JAVA17_HOME=${JAVA17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 JAVA21_HOME=${JAVA21_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+
+# shellcheck source=os-secure.sh
+source "$SCRIPT_DIR/os-secure.sh"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "search-servers: $*"; exit 1; }
@@ -45,13 +52,15 @@ die() { log "search-servers: $*"; exit 1; }
 # ---------------------------------------------------------------- targets --
 
 # target_info TARGET: sets KIND VERSION HTTP_PORT TRANSPORT_PORT JAVA_DIR
-# GROUP_ID URL_VAR DIST_NAME RUN_DIR.
+# GROUP_ID URL_VAR DIST_NAME DIST_DIR RUN_DIR URL SECURE.
 target_info() {
+	SECURE=0
 	case "$1" in
 	es)  KIND=es VERSION=$ES_VERSION  HTTP_PORT=9200 TRANSPORT_PORT=9300 JAVA_DIR=$JAVA17_HOME URL_VAR=ASPAUDIT_TEST_ES_URL ;;
 	os)  KIND=os VERSION=$OS_VERSION  HTTP_PORT=9201 TRANSPORT_PORT=9301 JAVA_DIR=$JAVA17_HOME URL_VAR=ASPAUDIT_TEST_OS_URL ;;
 	es9) KIND=es VERSION=$ES9_VERSION HTTP_PORT=9202 TRANSPORT_PORT=9302 JAVA_DIR=$JAVA21_HOME URL_VAR=ASPAUDIT_TEST_ES9_URL ;;
 	os3) KIND=os VERSION=$OS3_VERSION HTTP_PORT=9203 TRANSPORT_PORT=9303 JAVA_DIR=$JAVA21_HOME URL_VAR=ASPAUDIT_TEST_OS3_URL ;;
+	os-secure) KIND=os VERSION=$OS_SECURE_VERSION HTTP_PORT=9210 TRANSPORT_PORT=9310 JAVA_DIR=$JAVA17_HOME URL_VAR=ASPAUDIT_TEST_OS_SECURE_URL SECURE=1 ;;
 	*) die "unknown target '$1'" ;;
 	esac
 	if [[ $KIND == es ]]; then
@@ -60,8 +69,13 @@ target_info() {
 		GROUP_ID=org.opensearch.distribution.integ-test-zip ARTIFACT=opensearch
 	fi
 	DIST_NAME=$ARTIFACT-$VERSION
+	DIST_DIR=$CACHE/dist/$DIST_NAME
 	RUN_DIR=$CACHE/run/$1
 	URL=http://127.0.0.1:$HTTP_PORT
+	if ((SECURE)); then
+		DIST_DIR=$CACHE/dist/$DIST_NAME-security
+		URL=https://127.0.0.1:$HTTP_PORT
+	fi
 }
 
 expand_targets() {
@@ -70,7 +84,7 @@ expand_targets() {
 	for t in "$@"; do
 		case "$t" in
 		all) echo es; echo os ;;
-		es | os | es9 | os3) echo "$t" ;;
+		es | os | es9 | os3 | os-secure) echo "$t" ;;
 		*) usage ;;
 		esac
 	done
@@ -100,7 +114,7 @@ run_as() {
 # ------------------------------------------------------------- downloads --
 
 ensure_dist() { # uses target_info globals
-	local zip=$CACHE/zips/$DIST_NAME.zip dist=$CACHE/dist/$DIST_NAME
+	local zip=$CACHE/zips/$DIST_NAME.zip dist=$DIST_DIR
 	mkdir -p "$CACHE/zips" "$CACHE/dist"
 	if [[ ! -s $zip ]]; then
 		command -v mvn >/dev/null || die "mvn not found; needed to download $DIST_NAME"
@@ -131,6 +145,7 @@ ensure_dist() { # uses target_info globals
 		mv "$tmp/$DIST_NAME" "$dist"
 		rm -rf "$tmp"
 	fi
+	if ((SECURE)); then secure_install_plugin; fi
 	# The distribution is only read; logs/ and plugins/ under it must still be
 	# writable by the server user for some tools, so hand it over entirely.
 	if as_root; then chown -R "$RUN_USER:" "$dist"; fi
@@ -159,6 +174,10 @@ group_alive() {
 }
 
 healthy() {
+	if ((SECURE)); then
+		secure_healthy
+		return
+	fi
 	curl -fsS -o /dev/null --max-time 5 \
 		"$URL/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null
 }
@@ -186,7 +205,7 @@ show_log() {
 
 write_config() { # $1 = target
 	local conf=$RUN_DIR/config yml
-	cp -a "$CACHE/dist/$DIST_NAME/config/." "$conf/"
+	cp -a "$DIST_DIR/config/." "$conf/"
 	yml=$conf/$ARTIFACT.yml
 	cat >>"$yml" <<EOF
 
@@ -206,7 +225,9 @@ EOF
 		# The integ-test zip ships x-pack-security, which would otherwise
 		# auto-configure TLS + passwords on first start.
 		echo "xpack.security.enabled: false" >>"$yml"
-	elif [[ -d $CACHE/dist/$DIST_NAME/plugins/opensearch-security ]]; then
+	elif ((SECURE)); then
+		secure_write_config
+	elif [[ -d $DIST_DIR/plugins/opensearch-security ]]; then
 		echo "plugins.security.disabled: true" >>"$yml"
 	fi
 	mkdir -p "$conf/jvm.options.d"
@@ -220,15 +241,15 @@ start_one() { # $1 = target
 	if pid=$(server_pid); then
 		if healthy; then
 			log "$t: already running (pid $pid) and healthy"
-			echo "$URL_VAR=$URL"
+			print_env
 			return 0
 		fi
 		log "$t: already running (pid $pid), waiting for health"
 		wait_healthy "$t" "$(date +%s%N)"
-		echo "$URL_VAR=$URL"
+		print_env
 		return 0
 	fi
-	if curl -fsS -o /dev/null --max-time 2 "$URL/" 2>/dev/null; then
+	if curl -ksS -o /dev/null --max-time 2 "$URL/" 2>/dev/null; then
 		die "$t: something not started by this script already answers on $URL"
 	fi
 	stop_group # leftovers of a crashed run, if any
@@ -271,12 +292,22 @@ start_one() { # $1 = target
 			else
 				exec "$@"
 			fi' "$RUN_USER" \
-			"$CACHE/dist/$DIST_NAME/bin/$ARTIFACT" -p "$RUN_DIR/server.pid" \
+			"$DIST_DIR/bin/$ARTIFACT" -p "$RUN_DIR/server.pid" \
 			</dev/null >"$RUN_DIR/stdout.log" 2>&1
 	) &
 	echo $! >"$RUN_DIR/launcher.pgid"
 	wait_healthy "$t" "$t0"
-	echo "$URL_VAR=$URL"
+	if ((SECURE)); then secure_provision; fi
+	print_env
+}
+
+# print_env: the ASPAUDIT_TEST_* lines for the target (stdout).
+print_env() {
+	if ((SECURE)); then
+		cat "$RUN_DIR/secure.env"
+	else
+		echo "$URL_VAR=$URL"
+	fi
 }
 
 wait_healthy() { # $1 = target, $2 = start time (ns)
@@ -343,10 +374,12 @@ status_one() { # $1 = target
 	if pid=$(server_pid); then
 		# GET / is absent from the Elasticsearch integ-test zip (no rest-root
 		# module), so ask the nodes API for the version instead.
-		if body=$(curl -fsS --max-time 5 "$URL/_nodes/_local?filter_path=nodes.*.version" 2>/dev/null); then
+		local get=(curl -fsS --max-time 5)
+		if ((SECURE)); then get=(secure_curl -f); fi
+		if body=$("${get[@]}" "$URL/_nodes/_local?filter_path=nodes.*.version" 2>/dev/null); then
 			local v h
 			v=$(sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p' <<<"$body" | head -n1)
-			h=$(curl -fsS --max-time 5 "$URL/_cluster/health" 2>/dev/null |
+			h=$("${get[@]}" "$URL/_cluster/health" 2>/dev/null |
 				sed -n 's/.*"status" *: *"\([^"]*\)".*/\1/p')
 			echo "$t: running pid $pid, $ARTIFACT $v, health ${h:-?}, $URL_VAR=$URL"
 		else

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Full test run: start real Elasticsearch + OpenSearch, run `go vet`,
+# Full test run: start real Elasticsearch + OpenSearch (+ the secured
+# OpenSearch, os-secure), run `go vet`,
 # golangci-lint (scripts/lint.sh) and `go test -race`, stop the servers again.
 #
 #   scripts/test.sh [go test flags...]        e.g. scripts/test.sh -run Sink -v
@@ -17,7 +18,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
 
 servers=scripts/search-servers.sh
-read -r -a targets <<<"es os ${SEARCH_SERVERS_EXTRA:-}"
+read -r -a targets <<<"es os os-secure ${SEARCH_SERVERS_EXTRA:-}"
 read -r -a pkgs <<<"${ASPAUDIT_TEST_PKGS:-./...}"
 
 started=()
@@ -40,17 +41,18 @@ for t in "${targets[@]}"; do
 	else
 		started+=("$t")
 	fi
-	# Also prints ASPAUDIT_TEST_*_URL=...; a failed start exits (and cleans up).
-	bash "$servers" up "$t"
-done
-
-export ASPAUDIT_TEST_ES_URL=http://127.0.0.1:9200
-export ASPAUDIT_TEST_OS_URL=http://127.0.0.1:9201
-for t in "${targets[@]}"; do
-	case "$t" in
-	es9) export ASPAUDIT_TEST_ES9_URL=http://127.0.0.1:9202 ;;
-	os3) export ASPAUDIT_TEST_OS3_URL=http://127.0.0.1:9203 ;;
-	esac
+	# `up` prints ASPAUDIT_TEST_*=... lines (URLs; for os-secure also the CA
+	# file and the test users); a failed start exits (and cleans up).
+	out=$(bash "$servers" up "$t")
+	while IFS= read -r line; do
+		[[ $line =~ ^(ASPAUDIT_TEST_[A-Z0-9_]+)=(.*)$ ]] || continue
+		export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+		if [[ ${BASH_REMATCH[1]} == *PASSWORD ]]; then
+			echo "${BASH_REMATCH[1]}=(set)"
+		else
+			echo "$line"
+		fi
+	done <<<"$out"
 done
 
 # The e2e tests build the aspaudit binary with the race detector too: race

@@ -120,16 +120,18 @@ func httpTransport(cfg Config, log *slog.Logger) (*http.Transport, error) {
 // Perform sends req to one of the cluster's nodes and returns the answer
 // whatever its status. The configured timeout covers the request and the
 // reading of the answer's body, which the caller must close. An error means
-// no answer came (connection refused, timeout, client closed).
+// no answer came (connection refused, timeout, client closed); a server
+// certificate that fails verification is a permanent error saying what to set.
 func (c *Client) Perform(req *http.Request) (*http.Response, error) {
 	if c.timeout <= 0 {
-		return c.tp.Perform(req)
+		res, err := c.tp.Perform(req)
+		return res, explainTLS(err)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), c.timeout)
 	res, err := c.tp.Perform(req.WithContext(ctx))
 	if err != nil {
 		cancel()
-		return nil, err
+		return nil, explainTLS(err)
 	}
 	res.Body = &cancelOnClose{ReadCloser: res.Body, cancel: cancel}
 	return res, nil

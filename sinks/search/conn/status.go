@@ -23,13 +23,19 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
+	var s string
 	switch {
 	case e.Type != "":
-		return fmt.Sprintf("status %d: %s: %s", e.Status, e.Type, e.Reason)
+		s = fmt.Sprintf("status %d: %s: %s", e.Status, e.Type, e.Reason)
 	case e.Reason != "":
-		return fmt.Sprintf("status %d: %s", e.Status, e.Reason)
+		s = fmt.Sprintf("status %d: %s", e.Status, e.Reason)
+	default:
+		s = fmt.Sprintf("status %d", e.Status)
 	}
-	return fmt.Sprintf("status %d", e.Status)
+	if e.Status == http.StatusUnauthorized {
+		s += " (the cluster refused the credentials: check the username and password, API key or AWS identity configured)"
+	}
+	return s
 }
 
 func asStatus(err error, se **StatusError) bool { return errors.As(err, se) }

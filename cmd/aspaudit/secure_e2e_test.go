@@ -1,0 +1,320 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
+	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
+)
+
+// The index names the least-privilege roles of scripts/os-secure-roles.json
+// grant (README's defaults). The secured server serves only these tests,
+// which run one after another.
+const (
+	securePrefix     = "atlas-streams-audit"
+	secureState      = "aspaudit-state"
+	secureDeadLetter = "aspaudit-dead-letter"
+)
+
+// secureSink is the sink configuration of every secured-cluster test: the
+// one place that knows the configuration keys. caFile "" leaves ca_file
+// unset (the system's roots).
+func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string) env {
+	e := env{
+		"ASPAUDIT_SINK__TYPE":                     "opensearch",
+		"ASPAUDIT_SINK__URLS":                     s.URL,
+		"ASPAUDIT_SINK__USERNAME":                 u.Name,
+		"ASPAUDIT_SINK__PASSWORD":                 u.Password,
+		"ASPAUDIT_SINK__TLS_INSECURE_SKIP_VERIFY": "false",
+		"ASPAUDIT_SINK__INDEX_PREFIX":             prefix,
+		"ASPAUDIT_SINK__STATE_INDEX":              secureState,
+		"ASPAUDIT_SINK__DEAD_LETTER_INDEX":        secureDeadLetter,
+	}
+	if caFile != "" {
+		e["ASPAUDIT_SINK__CA_FILE"] = caFile
+	}
+	return e
+}
+
+// resetSecure deletes what earlier runs against the same server left.
+func resetSecure(t *testing.T, s *searchtest.Secure) {
+	t.Helper()
+	for _, p := range []string{securePrefix + "*", secureState, secureDeadLetter} {
+		s.AdminDo(t, http.MethodDelete, "/"+p+"?ignore_unavailable=true&allow_no_indices=true", nil, http.StatusNotFound)
+	}
+	for _, name := range []string{securePrefix, securePrefix + "-dl"} {
+		s.AdminDo(t, http.MethodDelete, "/_index_template/"+name, nil, http.StatusNotFound)
+	}
+}
+
+// TestSecuredOpenSearch drives the binary against OpenSearch with the
+// security plugin: HTTPS verified against the test CA, setup as the admin,
+// backfill / run / check as the least-privilege user, and the failures a
+// user makes (wrong CA, wrong password, a missing privilege).
+func TestSecuredOpenSearch(t *testing.T) {
+	binary(t)
+	s := searchtest.RequireSecure(t)
+	resetSecure(t, s)
+
+	day := 24 * time.Hour
+	from := time.Now().UTC().Truncate(day).Add(-3 * day)
+	to := from.Add(2 * day)
+	fake := newFakeAtlas(t, atlastest.Config{})
+	srv := serveGenerated(fake, 4242, from, to, 300)
+	want := srv.ids(nil)
+	_, _, events, _ := srv.counts(t)
+	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__PATH", t.TempDir())
+	as := func(u searchtest.User, caFile, prefix string) env {
+		return base.with(envPairs(secureSink(s, u, caFile, prefix))...)
+	}
+	backfill := []string{"backfill", "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--report", "json"}
+
+	t.Run("setup as the setup user", func(t *testing.T) {
+		r := aspaudit(t, as(s.Setup, s.CAFile, securePrefix), "setup")
+		mustExit(t, r, exitOK, "setup as the setup user")
+		s.AdminDo(t, http.MethodGet, "/_index_template/"+securePrefix, nil)
+	})
+	t.Run("setup as admin", func(t *testing.T) {
+		r := aspaudit(t, as(s.Admin, s.CAFile, securePrefix), "setup")
+		mustExit(t, r, exitOK, "setup as admin")
+	})
+	t.Run("backfill as the writer", func(t *testing.T) {
+		r := aspaudit(t, as(s.Writer, s.CAFile, securePrefix), backfill...)
+		mustExit(t, r, exitOK, "backfill as the writer")
+		if rep := parseReport(t, r); rep.EventsStored != events || rep.DeadLettered != 0 {
+			t.Errorf("backfill: %+v; want %d events stored", rep, events)
+		}
+		idDiff(t, "after the backfill", want, secureIDs(t, s, securePrefix+"-*"))
+		// The checkpoints were written and are read back under the role.
+		r = aspaudit(t, as(s.Writer, s.CAFile, securePrefix), backfill...)
+		mustExit(t, r, exitOK, "second backfill")
+		if rep := parseReport(t, r); rep.WindowsPlanned != 0 {
+			t.Errorf("second backfill planned %d windows; want 0 (all checkpointed)", rep.WindowsPlanned)
+		}
+	})
+	t.Run("run --once as the writer", func(t *testing.T) {
+		r := aspaudit(t, as(s.Writer, s.CAFile, securePrefix), "run", "--once", "--report", "json")
+		mustExit(t, r, exitOK, "run --once as the writer")
+		idDiff(t, "after run --once", want, secureIDs(t, s, securePrefix+"-*"))
+	})
+	t.Run("check as the writer", func(t *testing.T) {
+		r := aspaudit(t, as(s.Writer, s.CAFile, securePrefix), "check")
+		mustExit(t, r, exitOK, "check as the writer")
+	})
+	t.Run("wrong CA", func(t *testing.T) {
+		r := aspaudit(t, as(s.Writer, otherCA(t), securePrefix), "check")
+		if r.code == exitOK || r.signaled {
+			t.Fatalf("check trusting another CA: %v", r)
+		}
+		if !strings.Contains(r.stderr, "certificate signed by unknown authority") || !strings.Contains(r.stderr, "ca_file") {
+			t.Errorf("check trusting another CA does not name the certificate problem and ca_file:\n%s", r.stderr)
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		bad := searchtest.User{Name: s.Writer.Name, Password: "not-the-password"}
+		e := as(bad, s.CAFile, securePrefix).with("ASPAUDIT_PIPELINE__RETRY__BUDGET", "30m")
+		r := aspaudit(t, e, backfill[:len(backfill)-2]...)
+		if r.code == exitOK || r.signaled {
+			t.Fatalf("backfill with a wrong password: %v", r)
+		}
+		if !strings.Contains(r.stderr, "401") || !strings.Contains(r.stderr, "password") {
+			t.Errorf("backfill with a wrong password does not say 401 and what to check:\n%s", r.stderr)
+		}
+	})
+	t.Run("a missing privilege", func(t *testing.T) {
+		testMissingPrivilege(t, s, as)
+	})
+	t.Run("dead letters as the writer", func(t *testing.T) {
+		testSecureDeadLetters(t, s, as, backfill, events, from, to)
+	})
+}
+
+// testMissingPrivilege: a user whose role lacks reading the state index
+// gets a check report naming that action and the index.
+func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string) env) {
+	const action = "indices:data/read/get"
+	role := s.Roles(t)["aspaudit_writer"]
+	for i, p := range role.IndexPermissions {
+		if slices.Contains(p.Patterns, secureState) {
+			role.IndexPermissions[i].Actions = slices.DeleteFunc(slices.Clone(p.Actions), func(a string) bool { return a == action })
+		}
+	}
+	role.User, role.Env = "", ""
+	u := searchtest.User{Name: "aspaudit-minus-get", Password: "Aa1-" + randomHex(t)}
+	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/roles/aspaudit_minus_get", role)
+	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/internalusers/"+u.Name, map[string]any{"password": u.Password})
+	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/rolesmapping/aspaudit_minus_get", map[string]any{"users": []string{u.Name}})
+
+	r := aspaudit(t, as(u, s.CAFile, securePrefix), "check")
+	mustExit(t, r, exitIncomplete, "check without "+action)
+	if !strings.Contains(r.stderr, action) || !strings.Contains(r.stderr, secureState) {
+		t.Errorf("check does not name the missing %s on %s:\n%s", action, secureState, r.stderr)
+	}
+}
+
+// testSecureDeadLetters: events the cluster refuses (event.original mapped
+// as a number in a pre-created index) land in the dead-letter index, under
+// the writer's role, each with its reason.
+func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string) env, backfill []string, events int64, from, to time.Time) {
+	prefix := securePrefix
+	// Start over: no events, no checkpoints, the template kept.
+	s.AdminDo(t, http.MethodDelete, "/"+prefix+"-*", nil)
+	for m := from; !m.After(to); m = m.AddDate(0, 1, 0) {
+		idx := prefix + "-" + m.Format("2006.01")
+		s.AdminDo(t, http.MethodPut, "/"+idx, map[string]any{
+			"mappings": map[string]any{"properties": map[string]any{"event": map[string]any{
+				"properties": map[string]any{"original": map[string]any{"type": "long"}}}}},
+		})
+	}
+	s.AdminDo(t, http.MethodDelete, "/"+secureState, nil) // the range again, not skipped as covered
+	r := aspaudit(t, as(s.Writer, s.CAFile, prefix), backfill...)
+	rep := parseReport(t, r)
+	if rep.DeadLettered != events || rep.EventsStored != 0 {
+		t.Fatalf("backfill into refusing indices: %+v; want all %d events dead-lettered\n%v", rep, events, r)
+	}
+	s.AdminDo(t, http.MethodPost, "/"+secureDeadLetter+"/_refresh", nil)
+	var got struct {
+		Count int64 `json:"count"`
+	}
+	if err := json.Unmarshal(s.AdminDo(t, http.MethodGet, "/"+secureDeadLetter+"/_count", nil), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Count != events {
+		t.Errorf("dead-letter index holds %d entries; want %d", got.Count, events)
+	}
+}
+
+// secureIDs returns every document id under pattern with its count.
+func secureIDs(t *testing.T, s *searchtest.Secure, pattern string) map[string]int {
+	t.Helper()
+	s.AdminDo(t, http.MethodPost, "/"+pattern+"/_refresh", nil)
+	got := map[string]int{}
+	b := s.AdminDo(t, http.MethodPost, "/"+pattern+"/_search", map[string]any{
+		"size": 10000, "_source": false, "query": map[string]any{"match_all": map[string]any{}},
+	})
+	var page struct {
+		Hits struct {
+			Hits []struct {
+				ID string `json:"_id"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(b, &page); err != nil {
+		t.Fatalf("decoding the search: %v", err)
+	}
+	for _, h := range page.Hits.Hits {
+		got[h.ID]++
+	}
+	return got
+}
+
+// otherCA writes a CA certificate the server's certificate does not chain
+// to, and returns its file.
+func otherCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "some other CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "other-ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func randomHex(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return strings.ToLower(new(big.Int).SetBytes(b).Text(16))
+}
+
+// TestSecureRolesMatchREADME: README's OpenSearch privileges table names
+// exactly the actions of the roles the secured test server runs with.
+func TestSecureRolesMatchREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "#### OpenSearch privileges")
+	end := strings.Index(text, "#### Elasticsearch privileges")
+	if start < 0 || end < start {
+		t.Fatal("README has no OpenSearch privileges section followed by the Elasticsearch one")
+	}
+	section := text[start:end]
+	// The ISM paragraph after the table names untested extras.
+	if i := strings.Index(section, "Where the ISM plugin"); i >= 0 {
+		section = section[:i]
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("`((?:cluster|indices):[^`]+)`").FindAllStringSubmatch(section, -1) {
+		documented[m[1]] = true
+	}
+	b, err := os.ReadFile("../../scripts/os-secure-roles.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Roles map[string]searchtest.Role `json:"roles"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	granted := map[string]bool{}
+	for name, r := range f.Roles {
+		if len(r.ClusterPerms) == 0 || len(r.IndexPermissions) == 0 {
+			t.Errorf("role %s grants nothing", name)
+		}
+		for _, a := range r.ClusterPerms {
+			granted[a] = true
+		}
+		for _, p := range r.IndexPermissions {
+			for _, a := range p.Actions {
+				granted[a] = true
+			}
+			for _, pat := range p.Patterns {
+				if !strings.Contains(section, "`"+pat+"`") {
+					t.Errorf("README does not name the index pattern %s of role %s", pat, name)
+				}
+			}
+		}
+	}
+	for a := range granted {
+		if !documented[a] {
+			t.Errorf("the test roles grant %s, README does not document it", a)
+		}
+	}
+	for a := range documented {
+		if !granted[a] {
+			t.Errorf("README documents %s, the test roles do not grant it", a)
+		}
+	}
+}
