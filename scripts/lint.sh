@@ -25,4 +25,5 @@ if [[ ! -x $bin ]]; then
 		"github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION"
 fi
 echo "+ golangci-lint run $* ${pkgs[*]}" >&2
-"$bin" run "$@" "${pkgs[@]}"
+# Other checkouts on this machine may lint at the same time.
+"$bin" run --allow-parallel-runners "$@" "${pkgs[@]}"
