@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full test run: start real Elasticsearch + OpenSearch (+ the secured
-# OpenSearch, os-secure), run `go vet`,
-# golangci-lint (scripts/lint.sh) and `go test -race`, stop the servers again.
+# OpenSearch, os-secure), run `go vet`, golangci-lint (scripts/lint.sh) and
+# `go test -race`, check the Helm chart (configs/helm/chartcheck), stop the
+# servers again.
 #
 #   scripts/test.sh [go test flags...]        e.g. scripts/test.sh -run Sink -v
 #
@@ -67,3 +68,10 @@ if [[ ${ASPAUDIT_LINT:-1} != 0 ]]; then
 fi
 echo "+ go test -race -count=1 $* ${pkgs[*]}" >&2
 go test -race -count=1 "$@" "${pkgs[@]}"
+
+# The Helm chart: its own module (Helm's and Kubernetes' dependencies stay
+# out of go.mod); only with the default package set.
+if [[ -z ${ASPAUDIT_TEST_PKGS:-} ]]; then
+	echo "+ (cd configs/helm/chartcheck && go vet ./... && go test -count=1 $* ./...)" >&2
+	(cd configs/helm/chartcheck && go vet ./... && go test -count=1 "$@" ./...)
+fi

@@ -57,9 +57,8 @@ func resetSecure(t *testing.T, s *searchtest.Secure) {
 	for _, p := range []string{securePrefix + "*", secureState, secureDeadLetter} {
 		s.AdminDo(t, http.MethodDelete, "/"+p+"?ignore_unavailable=true&allow_no_indices=true", nil, http.StatusNotFound)
 	}
-	for _, name := range []string{securePrefix, securePrefix + "-dl"} {
-		s.AdminDo(t, http.MethodDelete, "/_index_template/"+name, nil, http.StatusNotFound)
-	}
+	s.AdminDo(t, http.MethodDelete, "/_index_template/"+securePrefix, nil, http.StatusNotFound)
+	s.AdminDo(t, http.MethodDelete, "/_component_template/"+securePrefix+"@custom", nil, http.StatusNotFound)
 }
 
 // TestSecuredOpenSearch drives the binary against OpenSearch with the
