@@ -33,8 +33,9 @@ const (
 
 // secureSink is the sink configuration of every secured-cluster test: the
 // one place that knows the configuration keys. caFile "" leaves ca_file
-// unset (the system's roots).
-func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string) env {
+// unset (the system's roots); more holds further sink keys and values
+// ("retention", "30d").
+func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string, more ...string) env {
 	e := env{
 		"ASPAUDIT_SINK__TYPE":                     "opensearch",
 		"ASPAUDIT_SINK__URLS":                     s.URL,
@@ -47,6 +48,9 @@ func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string) 
 	}
 	if caFile != "" {
 		e["ASPAUDIT_SINK__CA_FILE"] = caFile
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		e["ASPAUDIT_SINK__"+strings.ToUpper(more[i])] = more[i+1]
 	}
 	return e
 }
@@ -78,8 +82,8 @@ func TestSecuredOpenSearch(t *testing.T) {
 	want := srv.ids(nil)
 	_, _, events, _ := srv.counts(t)
 	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__PATH", t.TempDir())
-	as := func(u searchtest.User, caFile, prefix string) env {
-		return base.with(envPairs(secureSink(s, u, caFile, prefix))...)
+	as := func(u searchtest.User, caFile, prefix string, more ...string) env {
+		return base.with(envPairs(secureSink(s, u, caFile, prefix, more...))...)
 	}
 	backfill := []string{"backfill", "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--report", "json"}
 
@@ -115,6 +119,19 @@ func TestSecuredOpenSearch(t *testing.T) {
 		r := aspaudit(t, as(s.Writer, s.CAFile, securePrefix), "check")
 		mustExit(t, r, exitOK, "check as the writer")
 	})
+	t.Run("retention as the writer", func(t *testing.T) {
+		// An index whose month ended long ago: retention deletes it.
+		old := securePrefix + "-2020.01"
+		s.AdminDo(t, http.MethodPut, "/"+old, nil)
+		r := aspaudit(t, as(s.Writer, s.CAFile, securePrefix, "retention", "400d"), backfill...)
+		mustExit(t, r, exitOK, "backfill with retention")
+		if strings.Contains(r.stderr, "retention failed") {
+			t.Errorf("retention failed under the writer's role:\n%s", r.stderr)
+		}
+		if st, _ := s.Do(t, s.Admin, http.MethodHead, "/"+old, nil); st != http.StatusNotFound {
+			t.Errorf("%s after retention: HTTP %d; want it deleted", old, st)
+		}
+	})
 	t.Run("wrong CA", func(t *testing.T) {
 		r := aspaudit(t, as(s.Writer, otherCA(t), securePrefix), "check")
 		if r.code == exitOK || r.signaled {
@@ -145,7 +162,7 @@ func TestSecuredOpenSearch(t *testing.T) {
 
 // testMissingPrivilege: a user whose role lacks reading the state index
 // gets a check report naming that action and the index.
-func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string) env) {
+func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env) {
 	const action = "indices:data/read/get"
 	role := s.Roles(t)["aspaudit_writer"]
 	for i, p := range role.IndexPermissions {
@@ -169,7 +186,7 @@ func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest
 // testSecureDeadLetters: events the cluster refuses (event.original mapped
 // as a number in a pre-created index) land in the dead-letter index, under
 // the writer's role, each with its reason.
-func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string) env, backfill []string, events int64, from, to time.Time) {
+func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env, backfill []string, events int64, from, to time.Time) {
 	prefix := securePrefix
 	// Start over: no events, no checkpoints, the template kept.
 	s.AdminDo(t, http.MethodDelete, "/"+prefix+"-*", nil)
