@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sinks/search"
 	"github.com/aspaudit/aspaudit/sinks/search/state"
@@ -186,6 +187,9 @@ func (c *checker) checkSink(ctx context.Context, cfg configs.Config) {
 	}
 	if len(res.Problems) == 0 {
 		c.ok("index template and retention as aspaudit installs them")
+	}
+	if fetchesLog(cfg, pipeline.OperationalLog) {
+		c.checkLogTemplate(ctx, sink, srv, cfg, pipeline.OperationalLog)
 	}
 	problems, err := state.Check(ctx, sink.Client(), srv, cfg.Sink.State)
 	if err != nil {

@@ -176,4 +176,15 @@ func TestSetupInstallsTheOperationalTemplate(t *testing.T) {
 	if st := template(); st != 200 {
 		t.Fatalf("setup with the operational log: template status %d\n%s", st, r.stderr)
 	}
+	r = aspaudit(t, e.with("ASPAUDIT_ATLAS__LOG_TYPES", "audit,operational"), "check")
+	mustExit(t, r, exitOK, "check after setup, both logs")
+	if !strings.Contains(r.stderr, "operational log: index template "+opsPrefix+" as aspaudit installs it") {
+		t.Errorf("check does not report the operational template:\n%s", r.stderr)
+	}
+	searchtest.MustDo(t, "DELETE", tg.url, "/_index_template/"+opsPrefix, "")
+	r = aspaudit(t, e.with("ASPAUDIT_ATLAS__LOG_TYPES", "audit,operational"), "check")
+	mustExit(t, r, exitIncomplete, "check without the operational template")
+	if !strings.Contains(r.stderr, "sink: operational log:") {
+		t.Errorf("check does not name the missing operational template:\n%s", r.stderr)
+	}
 }
