@@ -9,21 +9,11 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
-	"github.com/aspaudit/aspaudit/sinks/file"
-	"github.com/aspaudit/aspaudit/sinks/search"
-	"github.com/aspaudit/aspaudit/sinks/search/state"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
 // ProjectConfig is one Atlas project in atlas.projects.
 type ProjectConfig = atlas.ProjectConfig
-
-// Sink types.
-const (
-	SinkFile          = "file"
-	SinkElasticsearch = "elasticsearch"
-	SinkOpenSearch    = "opensearch"
-)
 
 // Config is every option of aspaudit, by section.
 type Config struct {
@@ -39,18 +29,6 @@ type Config struct {
 	Listen string `koanf:"listen"`
 }
 
-// SinkConfig is the "sink" section: where events go. The file sink's and
-// the search sink's keys sit side by side; Path is also where local state
-// (checkpoints, dead letters) lives with the file sink.
-type SinkConfig struct {
-	// Type is file (the default, no server needed), elasticsearch or
-	// opensearch.
-	Type   string        `koanf:"type"`
-	File   file.Config   `koanf:",squash"`
-	Search search.Config `koanf:",squash"`
-	State  state.Config  `koanf:",squash"`
-}
-
 // LogConfig is the "log" section.
 type LogConfig struct {
 	// Level is debug, info, warn or error.
@@ -60,16 +38,11 @@ type LogConfig struct {
 }
 
 // NewDefaultConfig returns every component's defaults: the file sink under
-// ./aspaudit-data and no Atlas project.
+// ./aspaudit-data, every registered sink's defaults, and no Atlas project.
 func NewDefaultConfig() Config {
 	return Config{
-		Atlas: atlas.NewDefaultConfig(),
-		Sink: SinkConfig{
-			Type:   SinkFile,
-			File:   file.NewDefaultConfig(),
-			Search: search.NewDefaultConfig(),
-			State:  state.NewDefaultConfig(),
-		},
+		Atlas:      atlas.NewDefaultConfig(),
+		Sink:       newSinkConfig(),
 		Pipeline:   pipelineDefaults(),
 		Transform:  transform.NewDefaultConfig(),
 		Kibana:     dashboards.NewDefaultConfig(),
@@ -88,9 +61,6 @@ func pipelineDefaults() ingest.Config {
 	return c
 }
 
-// UsesSearch reports whether events go to Elasticsearch or OpenSearch.
-func (c Config) UsesSearch() bool { return c.Sink.Type != SinkFile }
-
 // Validate reports every problem at once, each prefixed by its full key.
 func (c Config) Validate() error {
 	errs := []error{
@@ -107,16 +77,6 @@ func (c Config) Validate() error {
 		errs = append(errs, pipeline.PrefixErrors("dashboards.", c.Dashboards.Validate()))
 	}
 	return errors.Join(errs...)
-}
-
-func (s SinkConfig) validate() error {
-	switch s.Type {
-	case SinkFile:
-		return pipeline.PrefixErrors("sink.", s.File.Validate())
-	case SinkElasticsearch, SinkOpenSearch:
-		return pipeline.PrefixErrors("sink.", errors.Join(s.File.Validate(), s.Search.Validate(), s.State.Validate(), s.State.CheckNames(s.Search.IndexPrefix)))
-	}
-	return fmt.Errorf("sink.type: %q is not one of file, elasticsearch, opensearch", s.Type)
 }
 
 func (l LogConfig) validate() error {
@@ -138,9 +98,7 @@ func (l LogConfig) validate() error {
 // and base URL from the Atlas CLI's MONGODB_ATLAS_* variables.
 func (c *Config) resolve(environ []string, needAtlas bool) error {
 	var errs []error
-	if c.UsesSearch() {
-		errs = append(errs, pipeline.PrefixErrors("sink.", c.Sink.Search.ResolveSecrets()))
-	}
+	errs = append(errs, c.Sink.resolveSecrets())
 	if c.Kibana.URL != "" {
 		errs = append(errs, pipeline.PrefixErrors("kibana.", c.Kibana.ResolveSecrets()))
 	}

@@ -6,7 +6,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aspaudit/aspaudit/sinks/file"
+	"github.com/aspaudit/aspaudit/sinks/search"
 )
+
+// searchSection returns the section of a search sink type.
+func searchSection(t *testing.T, cfg Config, name string) *search.Section {
+	t.Helper()
+	s, ok := cfg.Sink.Sections[name].(*search.Section)
+	if !ok {
+		t.Fatalf("sink.%s is %T, not a search section", name, cfg.Sink.Sections[name])
+	}
+	return s
+}
 
 func writeFile(t *testing.T, body string) string {
 	t.Helper()
@@ -22,8 +35,12 @@ func TestDefaultsAreValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if cfg.Sink.Type != SinkFile || cfg.Sink.File.Path != "./aspaudit-data" || cfg.UsesSearch() {
+	f, ok := cfg.Sink.Selected().(*file.Config)
+	if cfg.Sink.Type != "file" || !ok || f.Path != "./aspaudit-data" {
 		t.Fatalf("default sink = %+v", cfg.Sink)
+	}
+	if got := searchSection(t, cfg, "elasticsearch").LocalPath; got != f.Path {
+		t.Errorf("a search sink's local files go to %s, not beside the file sink's, %s", got, f.Path)
 	}
 }
 
@@ -35,8 +52,9 @@ atlas:
       workspaces: [ws-a, ws-b]
 sink:
   type: elasticsearch
-  urls: [http://file:9200]
-  batch_size: 77
+  elasticsearch:
+    urls: [http://file:9200]
+    batch_size: 77
 pipeline:
   window: 2h
   lag: 15m
@@ -44,7 +62,7 @@ pipeline:
 	cfg, err := Load(Sources{
 		File: p,
 		Environ: []string{
-			"ASPAUDIT_SINK__URLS=http://env1:9200,http://env2:9200",
+			"ASPAUDIT_SINK__ELASTICSEARCH__URLS=http://env1:9200,http://env2:9200",
 			"ASPAUDIT_PIPELINE__LAG=20m",
 			"UNRELATED=1",
 		},
@@ -53,11 +71,12 @@ pipeline:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cfg.Sink.Search.Conn.URLs; len(got) != 2 || got[0] != "http://env1:9200" || got[1] != "http://env2:9200" {
+	es := searchSection(t, cfg, "elasticsearch")
+	if got := es.Conn.URLs; len(got) != 2 || got[0] != "http://env1:9200" || got[1] != "http://env2:9200" {
 		t.Errorf("urls = %v, want env's two", got)
 	}
-	if cfg.Sink.Search.BatchSize != 77 || cfg.Pipeline.Window != 2*time.Hour {
-		t.Errorf("file values lost: batch_size=%d window=%s", cfg.Sink.Search.BatchSize, cfg.Pipeline.Window)
+	if es.BatchSize != 77 || cfg.Pipeline.Window != 2*time.Hour {
+		t.Errorf("file values lost: batch_size=%d window=%s", es.BatchSize, cfg.Pipeline.Window)
 	}
 	if cfg.Pipeline.Lag != 25*time.Minute {
 		t.Errorf("lag = %s, want the flag's 25m", cfg.Pipeline.Lag)
@@ -171,7 +190,7 @@ func TestSecretFilesOfEverySection(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err := Load(Sources{Environ: []string{
-		"ASPAUDIT_SINK__TYPE=elasticsearch", "ASPAUDIT_SINK__USERNAME=u", "ASPAUDIT_SINK__PASSWORD_FILE=" + pw,
+		"ASPAUDIT_SINK__TYPE=elasticsearch", "ASPAUDIT_SINK__ELASTICSEARCH__USERNAME=u", "ASPAUDIT_SINK__ELASTICSEARCH__PASSWORD_FILE=" + pw,
 		"ASPAUDIT_KIBANA__URL=http://k:5601", "ASPAUDIT_KIBANA__USERNAME=u", "ASPAUDIT_KIBANA__PASSWORD_FILE=" + pw,
 		"ASPAUDIT_DASHBOARDS__URL=http://d:5601", "ASPAUDIT_DASHBOARDS__API_KEY_FILE=" + pw,
 	}})
@@ -179,9 +198,9 @@ func TestSecretFilesOfEverySection(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	for name, got := range map[string]string{
-		"sink.password":      cfg.Sink.Search.Conn.Password.Value(),
-		"kibana.password":    cfg.Kibana.Password.Value(),
-		"dashboards.api_key": cfg.Dashboards.APIKey.Value(),
+		"sink.elasticsearch.password": searchSection(t, cfg, "elasticsearch").Conn.Password.Value(),
+		"kibana.password":             cfg.Kibana.Password.Value(),
+		"dashboards.api_key":          cfg.Dashboards.APIKey.Value(),
 	} {
 		if got != "hunter2" {
 			t.Errorf("%s = %q, want the file's content", name, got)
@@ -195,25 +214,60 @@ func TestAWSSigV4Keys(t *testing.T) {
 	p := writeFile(t, `
 sink:
   type: opensearch
-  urls: [https://search-audit-abc123.eu-west-1.es.amazonaws.com]
-  aws:
-    sigv4: true
-    profile: audit
+  opensearch:
+    urls: [https://search-audit-abc123.eu-west-1.es.amazonaws.com]
+    aws:
+      sigv4: true
+      profile: audit
 `)
-	cfg, err := Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__AWS__REGION=eu-west-1"}})
+	cfg, err := Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__OPENSEARCH__AWS__REGION=eu-west-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := cfg.Sink.Search.Conn.AWS; !a.SigV4 || a.Region != "eu-west-1" || a.Profile != "audit" {
-		t.Fatalf("sink.aws = %+v", a)
+	if a := searchSection(t, cfg, "opensearch").Conn.AWS; !a.SigV4 || a.Region != "eu-west-1" || a.Profile != "audit" {
+		t.Fatalf("sink.opensearch.aws = %+v", a)
 	}
-	_, err = Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__USERNAME=aspaudit", "ASPAUDIT_SINK__AWS__TYPO=1"}})
+	_, err = Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__OPENSEARCH__USERNAME=aspaudit", "ASPAUDIT_SINK__OPENSEARCH__AWS__TYPO=1"}})
 	if err == nil {
 		t.Fatal("sigv4 with a username: no error")
 	}
-	for _, want := range []string{"sink.aws.sigv4:", "sink.aws.typo"} {
+	for _, want := range []string{"sink.opensearch.aws.sigv4:", "sink.opensearch.aws.typo"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s:\n%v", want, err)
 		}
+	}
+}
+
+// TestFlatSinkKeysNameTheirNewPlace: a file written before sink options
+// moved under sink.<type> fails, each old key naming its new one.
+func TestFlatSinkKeysNameTheirNewPlace(t *testing.T) {
+	p := writeFile(t, `
+sink:
+  type: opensearch
+  urls: [http://x:9200]
+  path: /var/lib/aspaudit
+  compact_segments: 4
+`)
+	_, err := Load(Sources{File: p, Environ: []string{"ASPAUDIT_SINK__USERNAME=u"}})
+	if err == nil {
+		t.Fatal("flat sink keys: no error")
+	}
+	for _, want := range []string{
+		"sink.urls: sink options now live under sink.<type>: write sink.opensearch.urls (environment: ASPAUDIT_SINK__OPENSEARCH__URLS)",
+		"sink.path: sink options now live under sink.<type>: write sink.opensearch.local_path",
+		"sink.username: sink options now live under sink.<type>: write sink.opensearch.username",
+		"sink.compact_segments: sink options now live under sink.<type>: write sink.file.compact_segments, for the sink.type in use (now opensearch)",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestUnknownSinkTypeListsTheKnown: the error lists every registered type.
+func TestUnknownSinkTypeListsTheKnown(t *testing.T) {
+	_, err := Load(Sources{Environ: []string{"ASPAUDIT_SINK__TYPE=splunk"}})
+	if err == nil || !strings.Contains(err.Error(), `sink.type: "splunk" is not one of elasticsearch, file, opensearch`) {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"regexp"
 	"strings"
 	"time"
 
@@ -20,7 +19,7 @@ import (
 )
 
 // EnvPrefix starts every environment variable aspaudit reads as
-// configuration; "__" separates levels: ASPAUDIT_SINK__URLS is sink.urls.
+// configuration; "__" separates levels: ASPAUDIT_SINK__FILE__PATH is sink.file.path.
 const EnvPrefix = "ASPAUDIT_"
 
 // Sources says where configuration comes from, lowest precedence first
@@ -71,8 +70,8 @@ func Load(src Sources) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
-// envKey maps ASPAUDIT_SINK__URLS to sink.urls; ASPAUDIT_CONFIG, which
-// names the file, is no key.
+// envKey maps ASPAUDIT_SINK__FILE__PATH to sink.file.path; ASPAUDIT_CONFIG,
+// which names the file, is no key.
 func envKey(k, v string) (string, any) {
 	if k == EnvConfigFile {
 		return "", nil
@@ -81,9 +80,23 @@ func envKey(k, v string) (string, any) {
 	return strings.ReplaceAll(k, "__", "."), v
 }
 
-// decode unmarshals k into cfg over its defaults and reports unknown keys
-// and values of the wrong type, each with its key.
+// decode unmarshals k into cfg over its defaults, each sink section into
+// its registered type, and reports unknown keys and values of the wrong
+// type, each with its key.
 func decode(k *koanf.Koanf, cfg *Config) []error {
+	decodeErrs := decodeInto(k, "", cfg)
+	errs := append(unknownKeys(k.Raw(), Keys(), cfg.Sink), decodeErrs...)
+	for name, sec := range cfg.Sink.Sections {
+		if path := "sink." + name; k.Exists(path) {
+			errs = append(errs, decodeInto(k, path, sec)...)
+		}
+	}
+	return errs
+}
+
+// decodeInto unmarshals the part of k under path (all of it when empty)
+// into out. Keys out lacks are left to unknownKeys.
+func decodeInto(k *koanf.Koanf, path string, out any) []error {
 	dc := &mapstructure.DecoderConfig{
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
 			durationHook(),
@@ -91,61 +104,40 @@ func decode(k *koanf.Koanf, cfg *Config) []error {
 			mapstructure.StringToSliceHookFunc(","),
 			mapstructure.TextUnmarshallerHookFunc(),
 		),
-		ErrorUnused:      true,
-		Result:           cfg,
+		Result:           out,
 		WeaklyTypedInput: true,
 		TagName:          "koanf",
 		Squash:           true,
 	}
-	var errs []error
-	if err := k.UnmarshalWithConf("", cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
-		errs = append(errs, decodeErrors(err)...)
+	err := k.UnmarshalWithConf(path, out, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc})
+	if err == nil {
+		return nil
 	}
-	return errs
+	prefix := ""
+	if path != "" {
+		prefix = path + "."
+	}
+	return decodeErrors(prefix, err)
 }
 
-// invalidKeys matches mapstructure's "'section' has invalid keys: a, b".
-var invalidKeys = regexp.MustCompile(`^(?:'([^']*)'\s*)?has invalid keys: (.*)$`)
-
-// unknownKeys names each unknown key of a section on its own line.
-func unknownKeys(section, keys string) []error {
-	var out []error
-	for _, k := range strings.Split(keys, ",") {
-		if k = strings.TrimSpace(k); k == "" {
-			continue
+// decodeErrors turns mapstructure's errors into one error per key, each
+// "key: problem" with the full key.
+func decodeErrors(prefix string, err error) []error {
+	switch e := err.(type) {
+	case *mapstructure.DecodeError:
+		return []error{fmt.Errorf("%s%s: %w", prefix, e.Name(), e.Unwrap())}
+	case interface{ Unwrap() []error }:
+		var out []error
+		for _, x := range e.Unwrap() {
+			out = append(out, decodeErrors(prefix, x)...)
 		}
-		if section != "" {
-			k = section + "." + k
+		return out
+	case interface{ Unwrap() error }: // mapstructure's "decoding failed" header
+		if inner := e.Unwrap(); inner != nil {
+			return decodeErrors(prefix, inner)
 		}
-		out = append(out, fmt.Errorf("%s: unknown key (misspelt? see configs/example.yaml for every option)", k))
 	}
-	return out
-}
-
-// quotedKey matches mapstructure's "'key' problem" lines.
-var quotedKey = regexp.MustCompile(`^'([^']+)'\s*(.*)$`)
-
-// decodeErrors splits mapstructure's joined error into one error a line.
-func decodeErrors(err error) []error {
-	var out []error
-	for _, line := range strings.Split(err.Error(), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
-		if line == "" || strings.HasSuffix(line, "error(s) decoding:") || strings.HasPrefix(line, "decoding failed") {
-			continue
-		}
-		if m := invalidKeys.FindStringSubmatch(line); m != nil {
-			out = append(out, unknownKeys(m[1], m[2])...)
-			continue
-		}
-		if m := quotedKey.FindStringSubmatch(line); m != nil {
-			line = m[1] + ": " + m[2]
-		}
-		out = append(out, errors.New(line))
-	}
-	if len(out) == 0 {
-		out = append(out, err)
-	}
-	return out
+	return []error{err}
 }
 
 func unwrapYAML(err error) error {

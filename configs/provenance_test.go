@@ -14,8 +14,9 @@ func TestExplain(t *testing.T) {
 	file := writeFile(t, `
 sink:
   type: opensearch
-  urls: [https://admin:url-secret@os:9200]
-  batch_size: 10
+  opensearch:
+    urls: [https://admin:url-secret@os:9200]
+    batch_size: 10
 dashboards:
   url: https://osd:5601
   username: u
@@ -28,10 +29,10 @@ atlas:
 	src := Sources{
 		File: file,
 		Environ: []string{
-			"ASPAUDIT_SINK__BATCH_SIZE=20", "ASPAUDIT_SINK__USERNAME=u", "ASPAUDIT_SINK__PASSWORD=sink-secret",
+			"ASPAUDIT_SINK__OPENSEARCH__BATCH_SIZE=20", "ASPAUDIT_SINK__OPENSEARCH__USERNAME=u", "ASPAUDIT_SINK__OPENSEARCH__PASSWORD=sink-secret",
 			"MONGODB_ATLAS_PUBLIC_API_KEY=pub", "MONGODB_ATLAS_PRIVATE_API_KEY=atlas-secret",
 		},
-		Overrides: map[string]any{"sink.batch_size": 30, "log.level": "warn"},
+		Overrides: map[string]any{"sink.opensearch.batch_size": 30, "log.level": "warn"},
 	}
 	cfg, err := Load(src)
 	if err != nil {
@@ -49,10 +50,11 @@ atlas:
 		}
 	}
 	want := map[string]Setting{
-		"sink.batch_size":              {Value: "30", Origin: Origin{FromFlag, "(sink.batch_size)"}},
+		"sink.opensearch.batch_size":   {Value: "30", Origin: Origin{FromFlag, "(sink.opensearch.batch_size)"}},
 		"sink.type":                    {Value: "opensearch", Origin: Origin{FromFile, file}},
-		"sink.urls":                    {Value: "[https://admin:xxxxx@os:9200]", Origin: Origin{FromFile, file}},
-		"sink.password":                {Value: "[redacted]", Origin: Origin{FromEnvironment, "ASPAUDIT_SINK__PASSWORD"}},
+		"sink.opensearch.urls":         {Value: "[https://admin:xxxxx@os:9200]", Origin: Origin{FromFile, file}},
+		"sink.opensearch.password":     {Value: "[redacted]", Origin: Origin{FromEnvironment, "ASPAUDIT_SINK__OPENSEARCH__PASSWORD"}},
+		"sink.opensearch.local_path":   {Value: "./aspaudit-data", Origin: Origin{Kind: FromDefault}},
 		"dashboards.password":          {Value: "[redacted]", Origin: Origin{FromFile, file + " (read from the file named by dashboards.password_file)"}},
 		"atlas.public_key":             {Value: "pub", Origin: Origin{FromEnvironment, "MONGODB_ATLAS_PUBLIC_API_KEY"}},
 		"atlas.private_key":            {Value: "[redacted]", Origin: Origin{FromEnvironment, "MONGODB_ATLAS_PRIVATE_API_KEY"}},
@@ -67,8 +69,20 @@ atlas:
 			t.Errorf("%s: got %+v, want %+v", k, got[k], w)
 		}
 	}
-	if len(settings) < len(Keys())-5 {
-		t.Errorf("%d settings for %d keys", len(settings), len(Keys()))
+	// Every key but those of the sink sections not in use.
+	var keys int
+	for _, k := range Keys() {
+		if !strings.HasPrefix(k, "sink.file.") && !strings.HasPrefix(k, "sink.elasticsearch.") && !strings.HasPrefix(k, "sink.memtest.") {
+			keys++
+		}
+	}
+	if len(settings) < keys-5 {
+		t.Errorf("%d settings for %d keys", len(settings), keys)
+	}
+	for _, s := range settings {
+		if strings.HasPrefix(s.Key, "sink.file.") || strings.HasPrefix(s.Key, "sink.elasticsearch.") {
+			t.Errorf("%s shown: only the section of sink.type (opensearch) is in effect", s.Key)
+		}
 	}
 }
 
@@ -84,9 +98,9 @@ func TestProblemsReadAsSentences(t *testing.T) {
 		{NeedAtlas: true},
 		{NeedAtlas: true, Environ: []string{"MONGODB_ATLAS_CLIENT_ID=x", "MONGODB_ATLAS_PUBLIC_API_KEY=y"}},
 		{Environ: []string{"ASPAUDIT_ATLAS__CLIENT_ID=x", "ASPAUDIT_ATLAS__PUBLIC_KEY=y", "ASPAUDIT_ATLAS__PROJECTS=abc,abc",
-			"ASPAUDIT_SINK__TYPE=elasticsearch", "ASPAUDIT_SINK__URLS=ftp://x", "ASPAUDIT_SINK__API_KEY=k", "ASPAUDIT_SINK__USERNAME=u",
-			"ASPAUDIT_KIBANA__URL=x", "ASPAUDIT_PIPELINE__WINDOW=-1s", "ASPAUDIT_SINK__INDEX_PREFIX=A", "ASPAUDIT_LOG__LEVEL=loud",
-			"ASPAUDIT_SINK__AWS__SIGV4=true", "ASPAUDIT_ATLAS__TIMEOUTS__CONNECT=0s", "ASPAUDIT_DASHBOARDS__URL=http://d?q"}},
+			"ASPAUDIT_SINK__TYPE=elasticsearch", "ASPAUDIT_SINK__ELASTICSEARCH__URLS=ftp://x", "ASPAUDIT_SINK__ELASTICSEARCH__API_KEY=k", "ASPAUDIT_SINK__ELASTICSEARCH__USERNAME=u",
+			"ASPAUDIT_KIBANA__URL=x", "ASPAUDIT_PIPELINE__WINDOW=-1s", "ASPAUDIT_SINK__ELASTICSEARCH__INDEX_PREFIX=A", "ASPAUDIT_LOG__LEVEL=loud",
+			"ASPAUDIT_SINK__ELASTICSEARCH__AWS__SIGV4=true", "ASPAUDIT_SINK__URLS=x", "ASPAUDIT_SINK__TYPO=1", "ASPAUDIT_ATLAS__TIMEOUTS__CONNECT=0s", "ASPAUDIT_DASHBOARDS__URL=http://d?q"}},
 	}
 	for i, src := range cases {
 		_, err := Load(src)

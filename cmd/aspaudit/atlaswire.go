@@ -11,6 +11,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
@@ -122,7 +123,7 @@ func discover(ctx context.Context, client *atlas.Client, cfg configs.Config, log
 // atlasJob is what backfill and run share: an Atlas client and the outputs.
 type atlasJob struct {
 	client *atlas.Client
-	out    *outputs
+	out    *sinks.Outputs
 }
 
 // startAtlasJob builds the Atlas client and opens the outputs. On failure
@@ -144,6 +145,6 @@ func startAtlasJob(ctx context.Context, io stdio, cmd string, cfg configs.Config
 
 // close releases the client and the outputs (idempotent).
 func (j *atlasJob) close(ctx context.Context) {
-	_ = j.out.close(context.WithoutCancel(ctx))
+	_ = j.out.Close(context.WithoutCancel(ctx))
 	j.client.Close()
 }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
+	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
@@ -62,13 +62,13 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
 		return exitUsage
 	}
-	rg = clampToRetention(rg, cfg, now, log)
 	job, code, ok := startAtlasJob(ctx, io, "backfill", cfg, log, nil)
 	if !ok {
 		return code
 	}
 	defer job.close(ctx)
 	client, out := job.client, job.out
+	rg = clampToRetention(rg, out.Retention, now, log)
 	listErrs := expandProjects(ctx, client, &cfg, log)
 	// Named workspaces are checked once up front: a misspelt one would
 	// otherwise fail every one of its windows with the same 404.
@@ -94,22 +94,22 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 			return exitUsage
 		}
 	}
-	out.applyRetention(ctx, cfg, log)
+	upkeep(ctx, out)
 	return finishWithDiscovery(ctx, io, "backfill", sum, out, c.report, append(listErrs, discErrs...), false)
 }
 
 // finishWithDiscovery reports like finish, counting projects whose
 // workspaces could not be discovered as incomplete work. The outputs are
 // closed even when ctx has ended (a stopped run still flushes).
-func finishWithDiscovery(ctx context.Context, io stdio, cmd string, sum ingest.Summary, out *outputs, format string, discErrs []error, service bool) int {
-	if cerr := out.close(context.WithoutCancel(ctx)); cerr != nil {
+func finishWithDiscovery(ctx context.Context, io stdio, cmd string, sum ingest.Summary, out *sinks.Outputs, format string, discErrs []error, service bool) int {
+	if cerr := out.Close(context.WithoutCancel(ctx)); cerr != nil {
 		fmt.Fprintf(io.err, "aspaudit %s: closing the outputs: %v\n", cmd, cerr)
 		sum.Failed++
 	}
 	for _, e := range discErrs {
 		fmt.Fprintf(io.err, "aspaudit %s: workspace discovery failed, nothing fetched for %v\n", cmd, e)
 	}
-	return finish(io, cmd, sum, out.dead.Where(), format, service, discErrs...)
+	return finish(io, cmd, sum, out.DeadLetter.Where(), format, service, discErrs...)
 }
 
 // parseRange reads --from and --to.
@@ -131,16 +131,15 @@ func parseRange(from, to string, now time.Time) (pipeline.Range, error) {
 	return pipeline.Range{Start: start, End: end}, nil
 }
 
-// clampToRetention starts a backfill no earlier than the search sink's
-// retention allows: older events would be deleted at the next sweep.
-func clampToRetention(rg pipeline.Range, cfg configs.Config, now time.Time, log *slog.Logger) pipeline.Range {
-	ret := cfg.Sink.Search.Templates.Retention.Duration()
-	if !cfg.UsesSearch() || ret <= 0 {
+// clampToRetention starts a backfill no earlier than the sink's retention
+// allows: older events would be deleted at the next sweep.
+func clampToRetention(rg pipeline.Range, ret time.Duration, now time.Time, log *slog.Logger) pipeline.Range {
+	if ret <= 0 {
 		return rg
 	}
 	if oldest := now.Add(-ret); rg.Start.Before(oldest) {
 		log.Warn("backfill starts at the retention limit: older events would be deleted at once",
-			"from", rg.Start, "now_from", oldest, "retention", cfg.Sink.Search.Templates.Retention)
+			"from", rg.Start, "now_from", oldest, "retention", ret)
 		rg.Start = oldest
 	}
 	return rg

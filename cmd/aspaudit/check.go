@@ -10,11 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
-	"github.com/aspaudit/aspaudit/pipeline"
-	"github.com/aspaudit/aspaudit/sinks/file"
-	"github.com/aspaudit/aspaudit/sinks/search"
-	"github.com/aspaudit/aspaudit/sinks/search/state"
-	"github.com/aspaudit/aspaudit/sinks/search/templates"
+	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
@@ -24,15 +20,20 @@ type checker struct {
 	problems []string
 }
 
-func (c *checker) ok(format string, args ...any) {
+var _ sinks.Reporter = (*checker)(nil)
+
+// OK prints a line that is fine.
+func (c *checker) OK(format string, args ...any) {
 	fmt.Fprintf(c.io.err, "  ok       "+format+"\n", args...)
 }
 
-func (c *checker) note(format string, args ...any) {
+// Note prints a line worth knowing that is no problem.
+func (c *checker) Note(format string, args ...any) {
 	fmt.Fprintf(c.io.err, "  note     "+format+"\n", args...)
 }
 
-func (c *checker) problem(format string, args ...any) {
+// Problem prints and records a problem: check then fails.
+func (c *checker) Problem(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	c.problems = append(c.problems, msg)
 	fmt.Fprintf(c.io.err, "  PROBLEM  %s\n", msg)
@@ -77,7 +78,7 @@ func (f *checkFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 	probes.Atlas = cfg.Atlas.ForProbes()
 	client, err := newAtlas(probes, log, nil)
 	if err != nil {
-		ck.problem("atlas: %v", err)
+		ck.Problem("atlas: %v", err)
 	} else {
 		defer client.Close()
 		actx, cancel := context.WithTimeout(ctx, checkAtlasTimeout)
@@ -114,32 +115,32 @@ func (c *checker) checkAtlas(ctx context.Context, client *atlas.Client, cfg conf
 	for i, r := range client.Probe(ctx, projects, time.Now()) {
 		p := projects[i]
 		if r.ListErr != nil {
-			c.problem("project %s: %s%s", p.ID, workspacesProblem(r.ListErr, p), unanswered(ctx))
+			c.Problem("project %s: %s%s", p.ID, workspacesProblem(r.ListErr, p), unanswered(ctx))
 			continue
 		}
 		workspaces += len(r.Workspaces)
 		if p.Discovered && len(r.Workspaces) == 0 {
-			c.ok("project %s: authenticated, no stream processing workspace (listed again hourly by run)", p.ID)
+			c.OK("project %s: authenticated, no stream processing workspace (listed again hourly by run)", p.ID)
 			continue
 		}
-		c.ok("project %s: authenticated, %d workspace(s): %s", p.ID, len(r.Workspaces), strings.Join(r.Workspaces, ", "))
+		c.OK("project %s: authenticated, %d workspace(s): %s", p.ID, len(r.Workspaces), strings.Join(r.Workspaces, ", "))
 		for _, w := range p.Workspaces {
 			if !slices.Contains(r.Workspaces, w) {
-				c.problem("project %s: workspace %q does not exist (found: %s): check atlas.projects[].workspaces", p.ID, w, strings.Join(r.Workspaces, ", "))
+				c.Problem("project %s: workspace %q does not exist (found: %s): check atlas.projects[].workspaces", p.ID, w, strings.Join(r.Workspaces, ", "))
 			}
 		}
 		switch {
 		case len(r.Workspaces) == 0 && len(p.Workspaces) == 0:
-			c.problem("project %s: has no stream processing workspace, nothing to fetch", p.ID)
+			c.Problem("project %s: has no stream processing workspace, nothing to fetch", p.ID)
 		case r.Downloaded == "":
 		case r.DownloadErr != nil:
-			c.problem("project %s: the credentials list workspaces but downloading one second of %q's audit log failed: %v%s", p.ID, r.Downloaded, r.DownloadErr, unanswered(ctx))
+			c.Problem("project %s: the credentials list workspaces but downloading one second of %q's audit log failed: %v%s", p.ID, r.Downloaded, r.DownloadErr, unanswered(ctx))
 		default:
-			c.ok("project %s: downloaded one second of %q's audit log: the role may download logs", p.ID, r.Downloaded)
+			c.OK("project %s: downloaded one second of %q's audit log: the role may download logs", p.ID, r.Downloaded)
 		}
 	}
 	if cfg.Atlas.Discovers() {
-		c.ok("atlas: %d project(s) followed, %d workspace(s) found", len(projects), workspaces)
+		c.OK("atlas: %d project(s) followed, %d workspace(s) found", len(projects), workspaces)
 	}
 }
 
@@ -151,55 +152,12 @@ func unanswered(ctx context.Context) string {
 	return ""
 }
 
-// checkSink reaches the sink and reports what it lacks.
+// checkSink reaches the configured sink and reports what it lacks.
 func (c *checker) checkSink(ctx context.Context, cfg configs.Config) {
-	if !cfg.UsesSearch() {
-		msg, err := file.Check(cfg.Sink.File)
-		if err != nil {
-			c.problem("sink: %v", err)
-			return
-		}
-		c.ok("%s", msg)
+	sec := cfg.Sink.Selected()
+	if sec == nil {
+		c.Problem("sink.type %q is not registered", cfg.Sink.Type)
 		return
 	}
-	sink, err := search.New(cfg.Sink.Search, nil)
-	if err != nil {
-		c.problem("sink: %v", err)
-		return
-	}
-	defer func() { _ = sink.Close(context.WithoutCancel(ctx)) }()
-	srv, err := sink.Client().Detect(ctx)
-	if err != nil {
-		c.problem("sink: cannot reach %v: %v", cfg.Sink.Search.Conn.URLs, err)
-		return
-	}
-	c.ok("reached %s at %v", srv, cfg.Sink.Search.Conn.URLs)
-	res, err := templates.Check(ctx, sink.Client(), srv, sink.Layout(), cfg.Sink.Search.Templates)
-	if err != nil {
-		c.problem("sink: checking templates: %v", err)
-		return
-	}
-	for _, n := range res.Notes {
-		c.note("%s", n)
-	}
-	for _, p := range res.Problems {
-		c.problem("sink: %s (aspaudit setup installs what is missing)", p)
-	}
-	if len(res.Problems) == 0 {
-		c.ok("index template and retention as aspaudit installs them")
-	}
-	if fetchesLog(cfg, pipeline.OperationalLog) {
-		c.checkLogTemplate(ctx, sink, srv, cfg, pipeline.OperationalLog)
-	}
-	problems, err := state.Check(ctx, sink.Client(), srv, cfg.Sink.State)
-	if err != nil {
-		c.problem("sink: checking the state index %s: %v", cfg.Sink.State.StateIndex, err)
-		return
-	}
-	for _, p := range problems {
-		c.problem("sink: %s", p)
-	}
-	if len(problems) == 0 {
-		c.ok("state index %s can be read", cfg.Sink.State.StateIndex)
-	}
+	sec.Check(ctx, c, fetchedLogs(cfg))
 }

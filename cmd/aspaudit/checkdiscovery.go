@@ -18,9 +18,9 @@ func (c *checker) checkDiscovery(ctx context.Context, client *atlas.Client, cfg 
 	}
 	ex := client.ExpandProjects(ctx, cfg.Atlas)
 	for _, err := range ex.Failed {
-		c.problem("%v (listing an organization's projects needs an organization role such as Organization Member or Organization Read Only)", err)
+		c.Problem("%v (listing an organization's projects needs an organization role such as Organization Member or Organization Read Only)", err)
 	}
-	c.ok("atlas: %d project(s) discovered, %d excluded, %d to follow (%d listed in atlas.projects)",
+	c.OK("atlas: %d project(s) discovered, %d excluded, %d to follow (%d listed in atlas.projects)",
 		ex.Discovered, ex.Excluded, len(ex.Projects), len(ex.Projects)-ex.Discovered+ex.Excluded)
 	return ex.Projects
 }

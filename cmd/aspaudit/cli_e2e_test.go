@@ -100,18 +100,18 @@ func TestConfigCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "aspaudit.yaml")
-	yaml := "sink:\n  type: elasticsearch\n  urls: [https://admin:url-secret-value@es.example:9200]\n" +
+	yaml := "sink:\n  type: elasticsearch\n  elasticsearch:\n    urls: [https://admin:url-secret-value@es.example:9200]\n" +
 		"kibana:\n  url: https://kibana.example:5601\n  username: kb\n  password_file: " + secretFile + "\n" +
 		"atlas:\n  projects:\n    - id: " + e2eProject + "\n"
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	e := env{
-		"ASPAUDIT_SINK__USERNAME":     "aspaudit",
-		"ASPAUDIT_SINK__PASSWORD":     "sink-secret-value",
-		"ASPAUDIT_PIPELINE__LAG":      "15m",
-		"MONGODB_ATLAS_CLIENT_ID":     "mdb_sa_id_0123",
-		"MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_atlas-secret-value",
+		"ASPAUDIT_SINK__ELASTICSEARCH__USERNAME": "aspaudit",
+		"ASPAUDIT_SINK__ELASTICSEARCH__PASSWORD": "sink-secret-value",
+		"ASPAUDIT_PIPELINE__LAG":                 "15m",
+		"MONGODB_ATLAS_CLIENT_ID":                "mdb_sa_id_0123",
+		"MONGODB_ATLAS_CLIENT_SECRET":            "mdb_sa_sk_atlas-secret-value",
 	}
 	r := aspaudit(t, e, "config", "--log-level", "debug", "--config", cfg)
 	mustExit(t, r, exitOK, "config")
@@ -119,17 +119,17 @@ func TestConfigCommand(t *testing.T) {
 		t.Fatalf("config printed a secret:\n%s", r)
 	}
 	want := map[string]setting{
-		"sink.type":            {"elasticsearch", "file " + cfg},
-		"sink.urls":            {"[https://admin:xxxxx@es.example:9200]", "file " + cfg},
-		"sink.username":        {"aspaudit", "environment ASPAUDIT_SINK__USERNAME"},
-		"sink.password":        {"[redacted]", "environment ASPAUDIT_SINK__PASSWORD"},
-		"kibana.password":      {"[redacted]", "file " + cfg + " (read from the file named by kibana.password_file)"},
-		"atlas.client_id":      {"mdb_sa_id_0123", "environment MONGODB_ATLAS_CLIENT_ID"},
-		"atlas.client_secret":  {"[redacted]", "environment MONGODB_ATLAS_CLIENT_SECRET"},
-		"atlas.projects[0].id": {e2eProject, "file " + cfg},
-		"pipeline.lag":         {"15m0s", "environment ASPAUDIT_PIPELINE__LAG"},
-		"pipeline.window":      {"6h0m0s", "default"},
-		"log.level":            {"debug", "flag (log.level)"},
+		"sink.type":                   {"elasticsearch", "file " + cfg},
+		"sink.elasticsearch.urls":     {"[https://admin:xxxxx@es.example:9200]", "file " + cfg},
+		"sink.elasticsearch.username": {"aspaudit", "environment ASPAUDIT_SINK__ELASTICSEARCH__USERNAME"},
+		"sink.elasticsearch.password": {"[redacted]", "environment ASPAUDIT_SINK__ELASTICSEARCH__PASSWORD"},
+		"kibana.password":             {"[redacted]", "file " + cfg + " (read from the file named by kibana.password_file)"},
+		"atlas.client_id":             {"mdb_sa_id_0123", "environment MONGODB_ATLAS_CLIENT_ID"},
+		"atlas.client_secret":         {"[redacted]", "environment MONGODB_ATLAS_CLIENT_SECRET"},
+		"atlas.projects[0].id":        {e2eProject, "file " + cfg},
+		"pipeline.lag":                {"15m0s", "environment ASPAUDIT_PIPELINE__LAG"},
+		"pipeline.window":             {"6h0m0s", "default"},
+		"log.level":                   {"debug", "flag (log.level)"},
 	}
 	for key, w := range want {
 		if got := settingOf(t, r.stdout, key); got != w {

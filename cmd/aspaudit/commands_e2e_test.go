@@ -42,7 +42,7 @@ func TestCheckAgainstFake(t *testing.T) {
 	for _, kind := range []credKind{serviceAccountCLIVars, apiKeyConfigVars} {
 		fake := checkFake(t)
 		data := filepath.Join(t.TempDir(), "not-yet")
-		e := fake.env(kind).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__PATH", data)
+		e := fake.env(kind).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__FILE__PATH", data)
 
 		r := aspaudit(t, e, "check")
 		mustExit(t, r, exitOK, "check, every workspace")

@@ -30,10 +30,11 @@ pipeline:
   window: 6 hours
 sink:
   type: elasticsearch
-  urls: [SINK]
-  batchsize: 500
+  elasticsearch:
+    urls: [SINK]
+    batchsize: 500
 `,
-		keys: []string{"atlas.projects[0].id", "pipeline.window", "sink.batchsize"},
+		keys: []string{"atlas.projects[0].id", "pipeline.window", "sink.elasticsearch.batchsize"},
 	}, {
 		// A misspelt key beside a bad value of the same section.
 		name: "one section",
@@ -47,9 +48,24 @@ pipeline:
   concurrency: 0
 sink:
   type: elasticsearch
-  urls: [SINK]
+  elasticsearch:
+    urls: [SINK]
 `,
 		keys: []string{"pipeline.window", "pipeline.polling_interval", "pipeline.concurrency"},
+	}, {
+		// A file written before sink options moved under sink.<type>: the
+		// error names the new key, the sink is never reached.
+		name: "flat sink keys of old files",
+		yaml: `
+atlas:
+  projects:
+    - id: 5f1a2b3c4d5e6f7a8b9c0d1e
+sink:
+  type: elasticsearch
+  urls: [SINK]
+  path: /var/lib/aspaudit
+`,
+		keys: []string{"sink.urls", "sink.elasticsearch.urls", "sink.path", "sink.elasticsearch.local_path"},
 	}}
 	sample := sampleArchives(t)[0]
 	commands := [][]string{
@@ -70,7 +86,7 @@ sink:
 			if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(tc.yaml, "SINK", sink.URL())), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__PATH", t.TempDir())
+			e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__ELASTICSEARCH__LOCAL_PATH", t.TempDir())
 			delete(e, "ASPAUDIT_ATLAS__PROJECTS")
 			for _, args := range commands {
 				r := aspaudit(t, e, append([]string{args[0], "--config", cfg}, args[1:]...)...)

@@ -35,11 +35,11 @@ func crashSetup(t *testing.T, tg target, seed uint64) (*fakeAtlas, served, env, 
 	fake := newFakeAtlas(t, atlastest.Config{Body: atlastest.Body{Shape: atlastest.Members, LinesPerMember: 50}})
 	srv := serveGenerated(fake, seed, crashFrom, crashTo, 3000)
 	fake.setDelay(crashDelay)
-	e := fake.env(serviceAccountConfigVars).with(
-		"ASPAUDIT_PIPELINE__WINDOW", "1h",
-		"ASPAUDIT_SINK__RETRY__INITIAL", "100ms",
-		"ASPAUDIT_SINK__RETRY__MAX", "1s",
-	).with(envPairs(tg.env)...)
+	e := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "1h").with(envPairs(tg.env)...)
+	if kind := tg.env["ASPAUDIT_SINK__TYPE"]; kind != "file" {
+		section := "ASPAUDIT_SINK__" + strings.ToUpper(kind) + "__"
+		e = e.with(section+"RETRY__INITIAL", "100ms", section+"RETRY__MAX", "1s")
+	}
 	args := []string{"backfill", "--from", crashFrom.Format(time.RFC3339), "--to", crashTo.Format(time.RFC3339), "--report", "json"}
 	return fake, srv, e, args
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
+	"github.com/aspaudit/aspaudit/sinks"
 )
 
 type stubDeadLetter struct{}
@@ -33,7 +34,7 @@ func TestFinishWithDiscoveryReportsItsExitCode(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errw bytes.Buffer
-			o := &outputs{dead: stubDeadLetter{}, closed: true}
+			o := &sinks.Outputs{DeadLetter: stubDeadLetter{}}
 			disc := []error{errors.New("project 0123456789abcdef01234567: GROUP_NOT_FOUND")}
 			code := finishWithDiscovery(context.Background(), stdio{out: &out, err: &errw}, "backfill", c.sum, o, "json", disc, false)
 			if code != exitIncomplete {
@@ -58,7 +59,7 @@ func TestFinishWithDiscoveryReportsItsExitCode(t *testing.T) {
 // at the next start), and says so in its report.
 func TestFinishWithDiscoveryService(t *testing.T) {
 	var out, errw bytes.Buffer
-	o := &outputs{dead: stubDeadLetter{}, closed: true}
+	o := &sinks.Outputs{DeadLetter: stubDeadLetter{}}
 	code := finishWithDiscovery(context.Background(), stdio{out: &out, err: &errw}, "run", ingest.Summary{Canceled: 3, Stopped: true}, o, "json",
 		[]error{errors.New("project x: context canceled")}, true)
 	if code != exitOK {

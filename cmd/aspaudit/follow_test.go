@@ -11,6 +11,7 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
+	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
@@ -43,7 +44,7 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 	cfg.Atlas.Projects = []atlas.ProjectConfig{{ID: project}}
 	cfg.Pipeline.PollInterval = 10 * time.Millisecond
 	cfg.Pipeline.Retry = cfg.Atlas.Retry
-	cfg.Sink.File.Path = t.TempDir()
+	cfg.Sink.Selected().(*file.Config).Path = t.TempDir()
 
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
@@ -53,7 +54,7 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = out.close(context.Background()) }()
+	defer func() { _ = out.Close(context.Background()) }()
 	client, err := newAtlas(cfg, log, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -76,11 +76,11 @@ func (f *importFlags) run(ctx context.Context, io stdio, environ, args []string)
 		fmt.Fprintf(io.err, "aspaudit import: %v\n", err)
 		return exitUsage
 	}
-	log.Info("importing", "archives", len(archives), "project", projectID, "sink", out.where)
+	log.Info("importing", "archives", len(archives), "project", projectID, "sink", out.Where)
 	sum, err := eng.Windows(ctx, src.Windows(), true)
 	prog.done()
-	out.applyRetention(ctx, cfg, log)
-	if cerr := out.close(context.WithoutCancel(ctx)); cerr != nil {
+	upkeep(ctx, out)
+	if cerr := out.Close(context.WithoutCancel(ctx)); cerr != nil {
 		log.Error("closing the outputs", "err", cerr)
 		sum.Failed++
 	}
@@ -88,7 +88,7 @@ func (f *importFlags) run(ctx context.Context, io stdio, environ, args []string)
 		fmt.Fprintf(io.err, "aspaudit import: %v\n", err)
 		return exitIncomplete
 	}
-	return finish(io, "import", sum, out.dead.Where(), c.report, false)
+	return finish(io, "import", sum, out.DeadLetter.Where(), c.report, false)
 }
 
 // importProject picks the project of the archives: the flag, else the one

@@ -40,7 +40,8 @@ func opsTarget(t *testing.T, tg target) (env, string) {
 	searchtest.DeleteIndices(t, tg.url, p+"-*")
 	searchtest.DeleteIndexTemplate(t, tg.url, p)
 	t.Cleanup(func() { searchtest.DeleteIndexTemplate(t, tg.url, p) })
-	return tg.env.with("ASPAUDIT_SINK__INDEX_PREFIXES__OPERATIONAL", p), p
+	section := "ASPAUDIT_SINK__" + strings.ToUpper(tg.env["ASPAUDIT_SINK__TYPE"]) + "__"
+	return tg.env.with(section+"INDEX_PREFIXES__OPERATIONAL", p), p
 }
 
 // testBothLogTypes: with atlas.log_types [audit, operational] a backfill

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
+	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
@@ -44,7 +45,7 @@ func BenchmarkOrganizationPass(b *testing.B) {
 	ctx := context.Background()
 	counts := map[string]int{}
 	for b.Loop() {
-		cfg.Sink.File.Path = b.TempDir()
+		cfg.Sink.Selected().(*file.Config).Path = b.TempDir()
 		out, err := openOutputs(ctx, cfg, log)
 		if err != nil {
 			b.Fatal(err)
@@ -64,7 +65,7 @@ func BenchmarkOrganizationPass(b *testing.B) {
 		for _, r := range srv.Requests() {
 			counts[r.Endpoint]++
 		}
-		_ = out.close(ctx)
+		_ = out.Close(ctx)
 		client.Close()
 	}
 	for _, ep := range []string{"orgGroups", "streams", "auditLogs", "operationalLogs", "token"} {

@@ -11,6 +11,7 @@ import (
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
+	"github.com/aspaudit/aspaudit/sinks/file"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
@@ -57,7 +58,7 @@ func TestRunFollowsAnOrganization(t *testing.T) {
 	cfg.Atlas.LogTypes = []string{"audit", "operational"}
 	cfg.Pipeline.PollInterval = 10 * time.Millisecond
 	cfg.Pipeline.Retry = cfg.Atlas.Retry
-	cfg.Sink.File.Path = t.TempDir()
+	cfg.Sink.Selected().(*file.Config).Path = t.TempDir()
 	if err := cfg.Atlas.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestRunFollowsAnOrganization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = out.close(context.Background()) }()
+	defer func() { _ = out.Close(context.Background()) }()
 	client, err := newAtlas(cfg, log, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -68,11 +68,11 @@ func (f *runFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
 		return exitUsage
 	}
 	if !f.once {
-		out.retainPeriodically(ctx, cfg, log)
+		upkeepPeriodically(ctx, out)
 	}
 	sum, discErrs := followProjects(ctx, eng, client, cfg, log, f.once)
 	if f.once {
-		out.applyRetention(ctx, cfg, log)
+		upkeep(ctx, out)
 	}
 	return finishWithDiscovery(ctx, io, "run", sum, out, c.report, discErrs, !f.once)
 }

@@ -39,7 +39,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			e := c.env.with("ASPAUDIT_LOG__LEVEL", "debug", "ASPAUDIT_SINK__PATH", dir,
+			e := c.env.with("ASPAUDIT_LOG__LEVEL", "debug", "ASPAUDIT_SINK__FILE__PATH", dir,
 				"ASPAUDIT_ATLAS__RETRY__BUDGET", "2s", "ASPAUDIT_PIPELINE__RETRY__BUDGET", "2s")
 			r := aspaudit(t, e, c.cmd...)
 			mustExit(t, r, c.code, c.name)

@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
-	"github.com/aspaudit/aspaudit/sinks/search"
-	"github.com/aspaudit/aspaudit/sinks/search/conn"
-	"github.com/aspaudit/aspaudit/sinks/search/state"
-	"github.com/aspaudit/aspaudit/sinks/search/templates"
 )
 
 func setupCommand(inv *invocation) *cobra.Command {
@@ -51,15 +47,13 @@ func (f *setupFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 	}
 	var errs []error
 	flavor := dashboards.Kibana
-	if cfg.UsesSearch() {
-		srv, err := setupSearch(ctx, io, cfg, log)
+	if sec := cfg.Sink.Selected(); sec != nil {
+		inst, err := sec.Setup(ctx, sinks.SetupRequest{Out: io.err, Log: log, LogTypes: fetchedLogs(cfg)})
 		if err != nil {
 			errs = append(errs, err)
-		} else if srv.Flavor == conn.OpenSearch {
+		} else if inst.OpenSearch {
 			flavor = dashboards.OpenSearchDashboards
 		}
-	} else {
-		fmt.Fprintf(io.err, "sink: NDJSON files under %s: nothing to install\n", cfg.Sink.File.Path)
 	}
 	errs = append(errs, setupDashboards(ctx, io, cfg, flavor, f.export, log)...)
 	if err := errors.Join(errs...); err != nil {
@@ -67,95 +61,6 @@ func (f *setupFlags) run(ctx context.Context, io stdio, environ, _ []string) int
 		return exitIncomplete
 	}
 	return exitOK
-}
-
-// setupSearch installs the index template, the retention policy and the
-// state indices, then applies retention once.
-func setupSearch(ctx context.Context, io stdio, cfg configs.Config, log *slog.Logger) (conn.Server, error) {
-	sink, err := search.New(cfg.Sink.Search, log)
-	if err != nil {
-		return conn.Server{}, fmt.Errorf("configuring the %s sink: %w", cfg.Sink.Type, err)
-	}
-	defer func() { _ = sink.Close(context.WithoutCancel(ctx)) }()
-	client := sink.Client()
-	srv, err := detect(ctx, client, cfg)
-	if err != nil {
-		return srv, err
-	}
-	fmt.Fprintf(io.err, "sink: %s at %v\n", srv, cfg.Sink.Search.Conn.URLs)
-	for _, t := range pipeline.LogTypes {
-		if t != pipeline.AuditLog && !fetchesLog(cfg, t) {
-			continue
-		}
-		var rep templates.Report
-		err = cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
-			rep, err = templates.Install(ctx, client, srv, sink.LayoutOf(t), cfg.Sink.Search.Templates)
-			return err
-		}, nil)
-		if err != nil {
-			return srv, fmt.Errorf("installing the index template of the %s log: %w", t.Name(), err)
-		}
-		for _, l := range rep.Lines() {
-			fmt.Fprintln(io.err, "  "+l)
-		}
-	}
-	if err := ensureStateIndices(ctx, client, cfg, log); err != nil {
-		return srv, err
-	}
-	fmt.Fprintf(io.err, "  state index %s ready\n", cfg.Sink.State.StateIndex)
-	ret, err := templates.ApplyRetention(ctx, client, srv, sink.Layout(), cfg.Sink.Search.Templates, time.Now())
-	if err != nil {
-		return srv, fmt.Errorf("applying retention: %w", err)
-	}
-	if len(ret.Deleted) > 0 {
-		fmt.Fprintf(io.err, "  retention: deleted %d indices older than %s: %v\n", len(ret.Deleted), cfg.Sink.Search.Templates.Retention, ret.Deleted)
-	}
-	return srv, nil
-}
-
-// detect finds what the cluster runs and warns when it is not the
-// configured kind.
-func detect(ctx context.Context, client *conn.Client, cfg configs.Config) (conn.Server, error) {
-	var srv conn.Server
-	err := cfg.Sink.Search.Retry.Do(ctx, func(ctx context.Context) error {
-		var err error
-		srv, err = client.Detect(ctx)
-		return err
-	}, nil)
-	if err != nil {
-		return srv, fmt.Errorf("reaching %v: %w", cfg.Sink.Search.Conn.URLs, err)
-	}
-	want := conn.Elasticsearch
-	if cfg.Sink.Type == configs.SinkOpenSearch {
-		want = conn.OpenSearch
-	}
-	if srv.Flavor != want {
-		return srv, fmt.Errorf("sink.type is %s but %v runs %s: set sink.type to match", cfg.Sink.Type, cfg.Sink.Search.Conn.URLs, srv)
-	}
-	return srv, nil
-}
-
-// ensureStateIndices creates the checkpoint index, and the dead-letter
-// index when one is configured, through the sink's client.
-func ensureStateIndices(ctx context.Context, client *conn.Client, cfg configs.Config, log *slog.Logger) error {
-	cp, err := state.NewCheckpointStore(client, cfg.Sink.State, log)
-	if err == nil {
-		err = cp.EnsureIndex(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("creating the state index %s: %w", cfg.Sink.State.StateIndex, err)
-	}
-	if cfg.Sink.State.DeadLetterIndex == "" {
-		return nil
-	}
-	dl, err := state.NewDeadLetterIndex(client, cfg.Sink.State, log)
-	if err == nil {
-		err = dl.EnsureIndex(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("creating the dead-letter index %s: %w", cfg.Sink.State.DeadLetterIndex, err)
-	}
-	return nil
 }
 
 // setupDashboards imports the saved objects into Kibana and/or OpenSearch
@@ -182,23 +87,23 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 	}
 	where := flavor.ExportPath()
 	if exportFile != "" {
-		if err := dashboards.WriteExport(flavor, search.IndexPattern(cfg.Sink.Search.IndexPrefix), exportFile); err != nil {
+		if err := dashboards.WriteExport(flavor, indexPattern(cfg), exportFile); err != nil {
 			return append(errs, err)
 		}
-		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, search.IndexPattern(cfg.Sink.Search.IndexPrefix), exportFile)
+		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, indexPattern(cfg), exportFile)
 		where = exportFile
 	}
 	if !imported {
 		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, where))
 		if cfg.Kibana.SecuritySolution {
-			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+search.IndexPattern(cfg.Sink.Search.IndexPrefix)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
+			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+indexPattern(cfg)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
 		}
 	}
 	return errs
 }
 
 func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger, opts ...dashboards.Option) error {
-	export, err := f.SavedObjectsFor(search.IndexPattern(cfg.Sink.Search.IndexPrefix))
+	export, err := f.SavedObjectsFor(indexPattern(cfg))
 	if err != nil {
 		return err
 	}
@@ -224,7 +129,7 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 		fmt.Fprintf(io.err, "%s at %s: imported %d of %d operational-log saved objects (data view %s, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects, pattern)
 	}
 	if f == dashboards.Kibana && dc.SecuritySolution {
-		return addSecurityIndices(ctx, io, im, search.IndexPattern(cfg.Sink.Search.IndexPrefix))
+		return addSecurityIndices(ctx, io, im, indexPattern(cfg))
 	}
 	return nil
 }
@@ -242,4 +147,16 @@ func addSecurityIndices(ctx context.Context, io stdio, im *dashboards.Importer, 
 	}
 	fmt.Fprintf(io.err, "Kibana %s: %s %s\n", dashboards.SecurityIndexSetting, pattern, state)
 	return nil
+}
+
+// defaultIndexPattern is the index pattern of the shipped saved objects.
+const defaultIndexPattern = "atlas-streams-audit-*"
+
+// indexPattern is where the configured sink puts events, for the saved
+// objects: the default when the sink has no indices.
+func indexPattern(cfg configs.Config) string {
+	if ix, ok := cfg.Sink.Selected().(sinks.Indexed); ok {
+		return ix.IndexPattern()
+	}
+	return defaultIndexPattern
 }

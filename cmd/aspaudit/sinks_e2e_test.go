@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func fileTarget(t testing.TB) target {
 	return target{
 		name:    "file",
 		dataDir: dir,
-		env:     env{"ASPAUDIT_SINK__TYPE": "file", "ASPAUDIT_SINK__PATH": dir},
+		env:     env{"ASPAUDIT_SINK__TYPE": "file", "ASPAUDIT_SINK__FILE__PATH": dir},
 		stored: func(t testing.TB) map[string]int {
 			t.Helper()
 			got := map[string]int{}
@@ -85,14 +86,15 @@ func searchTargetAt(t testing.TB, which, u, sinkURL string) target {
 	searchtest.DeleteIndexTemplate(t, u, prefix)
 	t.Cleanup(func() { deletePolicy(t, u, which, prefix+"-retention") })
 	dir := t.TempDir()
+	section := "ASPAUDIT_SINK__" + strings.ToUpper(kind) + "__"
 	return target{
 		name: which, url: u, prefix: prefix, state: stateIdx, dataDir: dir,
 		env: env{
-			"ASPAUDIT_SINK__TYPE":         kind,
-			"ASPAUDIT_SINK__URLS":         sinkURL,
-			"ASPAUDIT_SINK__INDEX_PREFIX": prefix,
-			"ASPAUDIT_SINK__STATE_INDEX":  stateIdx,
-			"ASPAUDIT_SINK__PATH":         dir,
+			"ASPAUDIT_SINK__TYPE":    kind,
+			section + "URLS":         sinkURL,
+			section + "INDEX_PREFIX": prefix,
+			section + "STATE_INDEX":  stateIdx,
+			section + "LOCAL_PATH":   dir,
 		},
 		stored: func(t testing.TB) map[string]int { return searchIDs(t, u, prefix+"-*") },
 		checkpoints: func(t testing.TB) pipeline.CheckpointStore {

@@ -2,91 +2,57 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"time"
 
 	"github.com/aspaudit/aspaudit/configs"
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/pipeline/transform/oplog"
-	"github.com/aspaudit/aspaudit/sinks/file"
-	"github.com/aspaudit/aspaudit/sinks/search"
-	"github.com/aspaudit/aspaudit/sinks/search/state"
+	"github.com/aspaudit/aspaudit/sinks"
 )
 
-// outputs are where events, dead letters and checkpoints go, as the sink
-// configuration says.
-type outputs struct {
-	sink        pipeline.Sink
-	dead        pipeline.DeadLetter
-	checkpoints pipeline.CheckpointStore
-	search      *search.Sink // nil with the file sink
-	where       string       // for summaries
-	closed      bool
+// upkeepEvery is how often `run` does the sink's housekeeping (deleting
+// indices past the retention).
+const upkeepEvery = time.Hour
+
+// openOutputs opens the configured sink type's sink, dead-letter place
+// and checkpoint store (a valid configuration has a registered type).
+func openOutputs(ctx context.Context, cfg configs.Config, log *slog.Logger) (*sinks.Outputs, error) {
+	sec := cfg.Sink.Selected()
+	if sec == nil {
+		return nil, fmt.Errorf("sink.type %q is not registered", cfg.Sink.Type)
+	}
+	return sec.Open(ctx, log)
 }
 
-// openOutputs builds the sink, the dead-letter place and the checkpoint
-// store. With a search sink, checkpoints live in the cluster (shared by
-// every replica) and dead letters in an index when one is configured,
-// else in a file under sink.path.
-func openOutputs(ctx context.Context, cfg configs.Config, log *slog.Logger) (*outputs, error) {
-	path := cfg.Sink.File.Path
-	if !cfg.UsesSearch() {
-		sink, err := file.New(ctx, cfg.Sink.File, log)
-		if err != nil {
-			return nil, fmt.Errorf("opening the file sink: %w", err)
-		}
-		dead, err := file.NewDeadLetter(path)
-		if err != nil {
-			return nil, errors.Join(fmt.Errorf("opening the dead-letter file: %w", err), sink.Close(ctx))
-		}
-		cp, err := file.NewCheckpointStore(path)
-		if err != nil {
-			return nil, errors.Join(fmt.Errorf("opening the checkpoint file: %w", err), sink.Close(ctx), dead.Close())
-		}
-		return &outputs{sink: sink, dead: dead, checkpoints: cp, where: "NDJSON files under " + path}, nil
+// upkeep does the sink's housekeeping once, when it has any.
+func upkeep(ctx context.Context, out *sinks.Outputs) {
+	if out.Upkeep != nil {
+		out.Upkeep(ctx)
 	}
-	sink, err := search.New(cfg.Sink.Search, log)
-	if err != nil {
-		return nil, fmt.Errorf("configuring the %s sink: %w", cfg.Sink.Type, err)
-	}
-	cp, err := state.NewCheckpointStore(sink.Client(), cfg.Sink.State, log)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("configuring the checkpoint index: %w", err), sink.Close(ctx))
-	}
-	var dead pipeline.DeadLetter
-	if cfg.Sink.State.DeadLetterIndex != "" {
-		dead, err = state.NewDeadLetterIndex(sink.Client(), cfg.Sink.State, log)
-	} else {
-		dead, err = file.NewDeadLetter(path)
-	}
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("opening the dead-letter place: %w", err), sink.Close(ctx))
-	}
-	return &outputs{sink: sink, dead: dead, checkpoints: cp, search: sink,
-		where: fmt.Sprintf("%s at %v", cfg.Sink.Type, cfg.Sink.Search.Conn.URLs)}, nil
 }
 
-// close flushes and releases everything, reporting every failure.
-func (o *outputs) close(ctx context.Context) error {
-	if o.closed {
-		return nil
+// upkeepPeriodically does the sink's housekeeping every upkeepEvery until
+// ctx ends.
+func upkeepPeriodically(ctx context.Context, out *sinks.Outputs) {
+	if out.Upkeep == nil {
+		return
 	}
-	o.closed = true
-	var errs []error
-	if o.sink != nil {
-		errs = append(errs, o.sink.Close(ctx))
-	}
-	if o.dead != nil {
-		errs = append(errs, o.dead.Close())
-	}
-	if c, ok := o.checkpoints.(io.Closer); ok {
-		errs = append(errs, c.Close())
-	}
-	return errors.Join(errs...)
+	go func() {
+		t := time.NewTicker(upkeepEvery)
+		defer t.Stop()
+		for {
+			out.Upkeep(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }
 
 // newParser returns the parser of each log type, placing events by the
@@ -105,13 +71,13 @@ func newParser(cfg configs.Config, src pipeline.Source) pipeline.Parsers {
 }
 
 // newEngine connects source, transform and outputs.
-func newEngine(cfg configs.Config, src pipeline.Source, out *outputs, log *slog.Logger, obs ingest.Observer, progress func(ingest.Progress)) (*ingest.Engine, error) {
+func newEngine(cfg configs.Config, src pipeline.Source, out *sinks.Outputs, log *slog.Logger, obs ingest.Observer, progress func(ingest.Progress)) (*ingest.Engine, error) {
 	return ingest.New(cfg.Pipeline, ingest.Deps{
 		Source:      src,
 		Parser:      newParser(cfg, src),
-		Sink:        out.sink,
-		DeadLetter:  out.dead,
-		Checkpoints: out.checkpoints,
+		Sink:        out.Sink,
+		DeadLetter:  out.DeadLetter,
+		Checkpoints: out.Checkpoints,
 		Logger:      log,
 		Observer:    obs,
 		Progress:    progress,

@@ -176,8 +176,12 @@ func TestComposeWiring(t *testing.T) {
 			}
 			return ""
 		}
-		if host, _ := hostAndPort(env("ASPAUDIT_SINK__URLS")); host != w.sink || !dependsOn(c, name, w.sink) {
-			t.Errorf("%s: sink %q, want %s and a dependency on it", name, env("ASPAUDIT_SINK__URLS"), w.sink)
+		urls := "ASPAUDIT_SINK__" + strings.ToUpper(w.sink) + "__URLS"
+		if env("ASPAUDIT_SINK__TYPE") != w.sink {
+			t.Errorf("%s: sink.type %q, want %s", name, env("ASPAUDIT_SINK__TYPE"), w.sink)
+		}
+		if host, _ := hostAndPort(env(urls)); host != w.sink || !dependsOn(c, name, w.sink) {
+			t.Errorf("%s: sink %q, want %s and a dependency on it", name, env(urls), w.sink)
 		}
 		if w.ui != "" {
 			if host, _ := hostAndPort(env(w.uiKey)); host != w.ui || s.DependsOn[w.ui].Condition != "service_healthy" {

@@ -44,7 +44,7 @@ func checkDir(dir string) (exists bool, err error) {
 	st, err := os.Stat(dir)
 	switch {
 	case err == nil && !st.IsDir():
-		return true, fmt.Errorf("%s is not a directory: point sink.path elsewhere or move the file away", dir)
+		return true, fmt.Errorf("%s is not a directory: point sink.file.path elsewhere or move the file away", dir)
 	case err == nil:
 		return true, probeWritable(dir)
 	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):

@@ -19,7 +19,7 @@ func FloodStage(status int, typ, reason string) error {
 		return nil
 	}
 	return pipeline.StorageFull(fmt.Errorf("the cluster's disk is full: %s: %s; free disk space on its data nodes "+
-		"(delete old indices, shorten sink.retention, add disk): the cluster lifts the block itself once disk usage falls "+
+		"(delete old indices, shorten sink.<type>.retention, add disk): the cluster lifts the block itself once disk usage falls "+
 		"below the high watermark, or by hand with PUT <index>/_settings {\"index.blocks.read_only_allow_delete\": null}",
 		typ, strings.TrimSuffix(reason, ";")))
 }

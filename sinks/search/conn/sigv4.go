@@ -26,7 +26,7 @@ import (
 const awsLoadTimeout = 30 * time.Second
 
 // credentialHint tells the user where the SDK looks for credentials.
-const credentialHint = "set sink.aws.profile or AWS_PROFILE (run `aws sso login` for SSO profiles), " +
+const credentialHint = "set sink.opensearch.aws.profile or AWS_PROFILE (run `aws sso login` for SSO profiles), " +
 	"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an instance, task or pod (IRSA) role"
 
 // emptySHA256 is the hex SHA-256 of no bytes, the payload hash of a
@@ -95,11 +95,11 @@ func newSigV4Transport(cfg AWSConfig, urls []*url.URL, next http.RoundTripper, w
 func signingRegion(configured, endpoint string, log *slog.Logger) (string, error) {
 	switch {
 	case configured == "" && endpoint == "":
-		return "", errors.New("aws.region: no AWS region is known for SigV4 signing: set sink.aws.region (ASPAUDIT_SINK__AWS__REGION) or AWS_REGION to the domain's region")
+		return "", errors.New("aws.region: no AWS region is known for SigV4 signing: set sink.opensearch.aws.region (ASPAUDIT_SINK__OPENSEARCH__AWS__REGION) or AWS_REGION to the domain's region")
 	case configured == "":
 		return endpoint, nil
 	case endpoint != "" && endpoint != configured:
-		log.Warn("the AWS region differs from the region in the domain's endpoint: the domain will refuse the signatures; set sink.aws.region",
+		log.Warn("the AWS region differs from the region in the domain's endpoint: the domain will refuse the signatures; set sink.opensearch.aws.region",
 			"region", configured, "endpoint_region", endpoint)
 	}
 	return configured, nil

@@ -580,7 +580,7 @@ func TestSigV4Region(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		isolateAWS(t)
 		_, _, err := newLogged(t, signingConfig("http://127.0.0.1:9200"))
-		if err == nil || !strings.Contains(err.Error(), "sink.aws.region") || !strings.Contains(err.Error(), "AWS_REGION") {
+		if err == nil || !strings.Contains(err.Error(), "sink.opensearch.aws.region") || !strings.Contains(err.Error(), "AWS_REGION") {
 			t.Fatalf("New without a region: %v", err)
 		}
 	})
