@@ -123,19 +123,17 @@ func decodeInto(k *koanf.Koanf, path string, out any) []error {
 // decodeErrors turns mapstructure's errors into one error per key, each
 // "key: problem" with the full key.
 func decodeErrors(prefix string, err error) []error {
-	switch e := err.(type) {
-	case *mapstructure.DecodeError:
-		return []error{fmt.Errorf("%s%s: %w", prefix, e.Name(), e.Unwrap())}
-	case interface{ Unwrap() []error }:
+	var joined interface{ Unwrap() []error }
+	var de *mapstructure.DecodeError
+	switch {
+	case errors.As(err, &joined): // under mapstructure's "decoding failed" header
 		var out []error
-		for _, x := range e.Unwrap() {
+		for _, x := range joined.Unwrap() {
 			out = append(out, decodeErrors(prefix, x)...)
 		}
 		return out
-	case interface{ Unwrap() error }: // mapstructure's "decoding failed" header
-		if inner := e.Unwrap(); inner != nil {
-			return decodeErrors(prefix, inner)
-		}
+	case errors.As(err, &de):
+		return []error{fmt.Errorf("%s%s: %w", prefix, de.Name(), de.Unwrap())}
 	}
 	return []error{err}
 }
