@@ -59,7 +59,7 @@ func TestImportFullDisk(t *testing.T) {
 	binary(t)
 	dir, _ := fullDisk(t)
 	files := sampleArchives(t)
-	e := env{"ASPAUDIT_SINK__TYPE": "file", "ASPAUDIT_SINK__PATH": dir, "ASPAUDIT_PIPELINE__RETRY__BUDGET": "20s"}
+	e := env{"ASPAUDIT_SINK__TYPE": "file", "ASPAUDIT_SINK__FILE__PATH": dir, "ASPAUDIT_PIPELINE__RETRY__BUDGET": "20s"}
 	r := aspaudit(t, e, append([]string{"import", "--project", e2eProject, "--report", "json"}, files...)...)
 	mustExit(t, r, exitIncomplete, "import into a full disk")
 	rep := parseReport(t, r)
@@ -87,7 +87,7 @@ func TestRunFullDisk(t *testing.T) {
 	now := time.Now().UTC()
 	serveGenerated(fake, 7008, now.Add(-3*time.Hour), now.Add(time.Hour), 200)
 	e := fake.env(serviceAccountConfigVars).with(
-		"ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__PATH", dir,
+		"ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__FILE__PATH", dir,
 		"ASPAUDIT_PIPELINE__START", "2h",
 		"ASPAUDIT_PIPELINE__LAG", "1m",
 		"ASPAUDIT_PIPELINE__POLL_INTERVAL", "1s",
