@@ -41,7 +41,7 @@ func TestConfigFileSearch(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, sinkPath string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("sink:\n  path: "+sinkPath+"\n"), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte("sink:\n  file:\n    path: "+sinkPath+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
@@ -68,8 +68,8 @@ func TestConfigFileSearch(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("%s: stdout lacks %q:\n%s", c.name, want, r.stdout)
 		}
-		if v := settingOf(t, r.stdout, "sink.path"); v.from != "file "+c.file {
-			t.Errorf("%s: sink.path comes from %q, want the file %s", c.name, v.from, c.file)
+		if v := settingOf(t, r.stdout, "sink.file.path"); v.from != "file "+c.file {
+			t.Errorf("%s: sink.file.path comes from %q, want the file %s", c.name, v.from, c.file)
 		}
 	}
 
@@ -85,7 +85,7 @@ func TestConfigFileSearch(t *testing.T) {
 		t.Errorf("import does not log the configuration file it read:\n%s", r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "from-search-path")); err != nil {
-		t.Errorf("import did not write to the sink.path of ./aspaudit.yaml: %v", err)
+		t.Errorf("import did not write to the sink.file.path of ./aspaudit.yaml: %v", err)
 	}
 }
 
