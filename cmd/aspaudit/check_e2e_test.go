@@ -26,7 +26,7 @@ func TestCheckProvesTheDownloadRole(t *testing.T) {
 	} {
 		fake := checkFake(t)
 		fake.Inject(atlastest.Rule{Endpoint: "auditLogs", Status: http.StatusForbidden, ErrorCode: tc.code})
-		e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__PATH", t.TempDir())
+		e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__FILE__PATH", t.TempDir())
 		r := aspaudit(t, e, "check")
 		mustExit(t, r, exitIncomplete, "check with a role that may not download ("+tc.code+")")
 		if !strings.Contains(r.stderr, "the credentials list workspaces but downloading one second") || !strings.Contains(r.stderr, tc.want) {
@@ -37,7 +37,7 @@ func TestCheckProvesTheDownloadRole(t *testing.T) {
 		}
 	}
 	fake := checkFake(t)
-	e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__PATH", t.TempDir())
+	e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__FILE__PATH", t.TempDir())
 	r := aspaudit(t, e, "check")
 	mustExit(t, r, exitOK, "check with a role that downloads")
 	if !strings.Contains(r.stderr, "the role may download logs") {
@@ -78,13 +78,13 @@ func TestCheckUnreachableAtlasIsQuick(t *testing.T) {
 	deadURL := "http://" + closed.Addr().String()
 	_ = closed.Close()
 	e := env{
-		"ASPAUDIT_ATLAS__PROJECTS":    e2eProject,
-		"MONGODB_ATLAS_BASE_URL":      "http://" + ln.Addr().String(),
-		"MONGODB_ATLAS_CLIENT_ID":     e2eClientID,
-		"MONGODB_ATLAS_CLIENT_SECRET": e2eSecret,
-		"ASPAUDIT_SINK__TYPE":         "elasticsearch",
-		"ASPAUDIT_SINK__URLS":         deadURL,
-		"ASPAUDIT_SINK__PATH":         filepath.Join(t.TempDir(), "data"),
+		"ASPAUDIT_ATLAS__PROJECTS":                 e2eProject,
+		"MONGODB_ATLAS_BASE_URL":                   "http://" + ln.Addr().String(),
+		"MONGODB_ATLAS_CLIENT_ID":                  e2eClientID,
+		"MONGODB_ATLAS_CLIENT_SECRET":              e2eSecret,
+		"ASPAUDIT_SINK__TYPE":                      "elasticsearch",
+		"ASPAUDIT_SINK__ELASTICSEARCH__URLS":       deadURL,
+		"ASPAUDIT_SINK__ELASTICSEARCH__LOCAL_PATH": filepath.Join(t.TempDir(), "data"),
 	}
 	start := time.Now()
 	r := aspaudit(t, e, "check")
