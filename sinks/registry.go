@@ -56,10 +56,10 @@ type SecretResolver interface {
 }
 
 // Indexed is a Section whose events land in indices that Kibana or
-// OpenSearch Dashboards can show; setup adapts the saved objects to
-// IndexPattern ("atlas-streams-audit-*").
+// OpenSearch Dashboards can show; setup adapts each log type's saved
+// objects to IndexPattern ("atlas-streams-audit-*").
 type Indexed interface {
-	IndexPattern() string
+	IndexPattern(t pipeline.LogType) string
 }
 
 // Reporter receives what Check finds: lines that are fine, notes, and

@@ -36,21 +36,22 @@ const (
 // unset (the system's roots); more holds further sink keys and values
 // ("retention", "30d").
 func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string, more ...string) env {
+	const os = "ASPAUDIT_SINK__OPENSEARCH__"
 	e := env{
-		"ASPAUDIT_SINK__TYPE":                     "opensearch",
-		"ASPAUDIT_SINK__URLS":                     s.URL,
-		"ASPAUDIT_SINK__USERNAME":                 u.Name,
-		"ASPAUDIT_SINK__PASSWORD":                 u.Password,
-		"ASPAUDIT_SINK__TLS_INSECURE_SKIP_VERIFY": "false",
-		"ASPAUDIT_SINK__INDEX_PREFIX":             prefix,
-		"ASPAUDIT_SINK__STATE_INDEX":              secureState,
-		"ASPAUDIT_SINK__DEAD_LETTER_INDEX":        secureDeadLetter,
+		"ASPAUDIT_SINK__TYPE":           "opensearch",
+		os + "URLS":                     s.URL,
+		os + "USERNAME":                 u.Name,
+		os + "PASSWORD":                 u.Password,
+		os + "TLS_INSECURE_SKIP_VERIFY": "false",
+		os + "INDEX_PREFIX":             prefix,
+		os + "STATE_INDEX":              secureState,
+		os + "DEAD_LETTER_INDEX":        secureDeadLetter,
 	}
 	if caFile != "" {
-		e["ASPAUDIT_SINK__CA_FILE"] = caFile
+		e[os+"CA_FILE"] = caFile
 	}
 	for i := 0; i+1 < len(more); i += 2 {
-		e["ASPAUDIT_SINK__"+strings.ToUpper(more[i])] = more[i+1]
+		e[os+strings.ToUpper(more[i])] = more[i+1]
 	}
 	return e
 }
@@ -81,7 +82,7 @@ func TestSecuredOpenSearch(t *testing.T) {
 	srv := serveGenerated(fake, 4242, from, to, 300)
 	want := srv.ids(nil)
 	_, _, events, _ := srv.counts(t)
-	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__PATH", t.TempDir())
+	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__OPENSEARCH__LOCAL_PATH", t.TempDir())
 	as := func(u searchtest.User, caFile, prefix string, more ...string) env {
 		return base.with(envPairs(secureSink(s, u, caFile, prefix, more...))...)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sinks/dashboards"
+	"github.com/aspaudit/aspaudit/sinks/search"
 )
 
 func setupCommand(inv *invocation) *cobra.Command {
@@ -87,23 +88,23 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 	}
 	where := flavor.ExportPath()
 	if exportFile != "" {
-		if err := dashboards.WriteExport(flavor, indexPattern(cfg), exportFile); err != nil {
+		if err := dashboards.WriteExport(flavor, indexPattern(cfg, pipeline.AuditLog), exportFile); err != nil {
 			return append(errs, err)
 		}
-		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, indexPattern(cfg), exportFile)
+		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, indexPattern(cfg, pipeline.AuditLog), exportFile)
 		where = exportFile
 	}
 	if !imported {
 		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, where))
 		if cfg.Kibana.SecuritySolution {
-			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+indexPattern(cfg)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
+			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+indexPattern(cfg, pipeline.AuditLog)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
 		}
 	}
 	return errs
 }
 
 func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger, opts ...dashboards.Option) error {
-	export, err := f.SavedObjectsFor(indexPattern(cfg))
+	export, err := f.SavedObjectsFor(indexPattern(cfg, pipeline.AuditLog))
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 	}
 	fmt.Fprintf(io.err, "%s at %s: imported %d of %d saved objects (data view, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects)
 	if fetchesLog(cfg, pipeline.OperationalLog) {
-		pattern := search.IndexPattern(cfg.Sink.Search.PrefixOf(pipeline.OperationalLog))
+		pattern := indexPattern(cfg, pipeline.OperationalLog)
 		ops, err := f.OperationalSavedObjectsFor(pattern)
 		if err != nil {
 			return err
@@ -129,7 +130,7 @@ func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc da
 		fmt.Fprintf(io.err, "%s at %s: imported %d of %d operational-log saved objects (data view %s, searches, dashboard)\n", f, dc.URL, res.Imported, res.Objects, pattern)
 	}
 	if f == dashboards.Kibana && dc.SecuritySolution {
-		return addSecurityIndices(ctx, io, im, indexPattern(cfg))
+		return addSecurityIndices(ctx, io, im, indexPattern(cfg, pipeline.AuditLog))
 	}
 	return nil
 }
@@ -149,14 +150,12 @@ func addSecurityIndices(ctx context.Context, io stdio, im *dashboards.Importer, 
 	return nil
 }
 
-// defaultIndexPattern is the index pattern of the shipped saved objects.
-const defaultIndexPattern = "atlas-streams-audit-*"
-
-// indexPattern is where the configured sink puts events, for the saved
-// objects: the default when the sink has no indices.
-func indexPattern(cfg configs.Config) string {
+// indexPattern is where the configured sink puts events of log type t,
+// for the saved objects; the shipped objects' pattern when the sink has no
+// indices.
+func indexPattern(cfg configs.Config, t pipeline.LogType) string {
 	if ix, ok := cfg.Sink.Selected().(sinks.Indexed); ok {
-		return ix.IndexPattern()
+		return ix.IndexPattern(t)
 	}
-	return defaultIndexPattern
+	return search.DefaultIndexPattern(t)
 }

@@ -57,8 +57,14 @@ func (s *Section) Validate() error {
 	return errors.Join(errs...)
 }
 
-// IndexPattern matches every index the sink writes events to.
-func (s *Section) IndexPattern() string { return IndexPattern(s.IndexPrefix) }
+// IndexPattern matches every index the sink writes events of log type t to.
+func (s *Section) IndexPattern(t pipeline.LogType) string { return IndexPattern(s.PrefixOf(t)) }
+
+// DefaultIndexPattern is IndexPattern with the default prefixes: the
+// pattern of the shipped saved objects.
+func DefaultIndexPattern(t pipeline.LogType) string {
+	return IndexPattern(NewDefaultConfig().PrefixOf(t))
+}
 
 // Open builds the sink, the checkpoint store in the state index (shared by
 // every replica), and the dead-letter place: the dead-letter index when

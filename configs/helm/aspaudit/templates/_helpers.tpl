@@ -51,7 +51,8 @@ aspaudit.secretName GROUP: the Secret the group's files come from.
 
 {{/*
 aspaudit.secretConfig: the configuration keys pointing at the mounted secret files. The only
-place that knows where those keys live in aspaudit's configuration.
+place that knows where those keys live in aspaudit's configuration: the sink's under
+sink.<config.sink.type>.
 */}}
 {{- define "aspaudit.secretConfig" -}}
 {{- $s := .Values.secrets -}}
@@ -71,7 +72,7 @@ place that knows where those keys live in aspaudit's configuration.
 {{- end -}}
 {{- $out := dict -}}
 {{- if $atlas }}{{ $_ := set $out "atlas" $atlas }}{{ end -}}
-{{- if $sink }}{{ $_ := set $out "sink" $sink }}{{ end -}}
+{{- if $sink }}{{ $_ := set $out "sink" (dict (.Values.config.sink.type | default "elasticsearch") $sink) }}{{ end -}}
 {{- toYaml $out -}}
 {{- end -}}
 
