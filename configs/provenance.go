@@ -160,8 +160,7 @@ func parentKey(k string) string {
 }
 
 // walkValues lists the leaves of v as Settings, keyed as Keys names them,
-// with list elements numbered; of the sink sections, only the selected
-// type's.
+// with list elements numbered.
 func walkValues(v reflect.Value, prefix string, out *[]Setting) {
 	t := v.Type()
 	for i := range t.NumField() {
@@ -183,12 +182,6 @@ func walkValues(v reflect.Value, prefix string, out *[]Setting) {
 		}
 		key := prefix + name
 		switch {
-		case fv.Type() == sinkConfig:
-			walkValues(fv, key+".", out)
-			sc := fv.Interface().(SinkConfig)
-			if sec := sc.Selected(); sec != nil {
-				walkValues(reflect.ValueOf(sec).Elem(), key+"."+sc.Type+".", out)
-			}
 		case fv.Kind() == reflect.Struct && !leafTypes[fv.Type()]:
 			walkValues(fv, key+".", out)
 		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
