@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,37 @@ func TestCheckUnreachableAtlasIsQuick(t *testing.T) {
 	mustExit(t, r, exitIncomplete, "check with nothing reachable")
 	if !strings.Contains(r.stderr, "project "+e2eProject+":") || !strings.Contains(r.stderr, "sink: cannot reach") {
 		t.Errorf("check does not name both unreachable ends:\n%s", r.stderr)
+	}
+}
+
+// TestSecondRunOnOneDirectoryRefused: with the file sink, a second `run`
+// on the data directory a first one works on is refused at once (exit 2)
+// naming the first one's pid, while a `run --once` may still go; once the
+// first is killed -9, a run starts.
+func TestSecondRunOnOneDirectoryRefused(t *testing.T) {
+	t.Parallel()
+	binary(t)
+	fake := checkFake(t)
+	dir := t.TempDir()
+	e := fake.env(serviceAccountCLIVars).with("ASPAUDIT_SINK__TYPE", "file", "ASPAUDIT_SINK__FILE__PATH", dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first := start(t, ctx, e, "run")
+	eventually(t, 30*time.Second, "the first run to fetch", func() bool { return len(fake.auditRequests()) > 0 })
+	r := aspaudit(t, e, "run")
+	mustExit(t, r, exitUsage, "a second run on the same directory")
+	if !strings.Contains(r.stderr, "another aspaudit run uses this data directory") || !strings.Contains(r.stderr, "pid "+strconv.Itoa(first.cmd.Process.Pid)) {
+		t.Errorf("the second run does not say why it stops:\n%s", r.stderr)
+	}
+	r = aspaudit(t, e, "run", "--once")
+	mustExit(t, r, exitOK, "run --once beside a run")
+	_ = first.cmd.Process.Kill() // kill -9: the lock goes with the process
+	first.wait(t)
+	second := start(t, ctx, e, "run")
+	n := len(fake.auditRequests())
+	eventually(t, 30*time.Second, "a run after the first was killed to fetch", func() bool { return len(fake.auditRequests()) > n })
+	cancel()
+	if r := second.wait(t); strings.Contains(r.stderr, "another aspaudit run") {
+		t.Errorf("a run after the first was killed was refused:\n%s", r)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/aspaudit/aspaudit/sinks/file"
 )
 
 func runCommand(inv *invocation) *cobra.Command {
@@ -48,6 +50,18 @@ func (f *runFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
 	if err := sf.apply(&cfg); err != nil {
 		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
 		return exitUsage
+	}
+	if fc, isFile := cfg.Sink.Selected().(*file.Config); isFile && !f.once {
+		// One service run per data directory: a second would fetch
+		// everything from Atlas again (checkpoints shared, rate limit
+		// shared). One-shot passes (--once, from cron) may overlap: the
+		// file sink keeps their data single.
+		release, err := file.ClaimRunner(ctx, fc.Path)
+		if err != nil {
+			fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
+			return exitUsage
+		}
+		defer func() { _ = release() }()
 	}
 	m := newMetrics()
 	if cfg.Listen != "" {
