@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -51,6 +52,11 @@ func (f *fakeCluster) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"version":{"number":"8.19.0"},"tagline":"You Know, for Search"}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/_bulk":
 		f.bulk(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/_index_template/"):
+		// The template is there (setup ran); indices are not (404 below),
+		// so each is created from it by its first write.
+		name := strings.TrimPrefix(r.URL.Path, "/_index_template/")
+		fmt.Fprintf(w, `{"index_templates":[{"name":%q,"index_template":{"_meta":{}}}]}`, name)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"error":{"type":"not_found","reason":"fake"},"status":404}`)

@@ -25,6 +25,12 @@ func BenchmarkSinkOverhead(b *testing.B) {
 			fmt.Fprint(w, `{"version":{"number":"8.19.0"}}`)
 			return
 		}
+		if r.URL.Path != "/_bulk" {
+			// Credentials that may only write: the sink checks nothing.
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"error":{"type":"security_exception","reason":"write only"},"status":403}`)
+			return
+		}
 		fmt.Fprint(w, answer)
 	}))
 	defer srv.Close()

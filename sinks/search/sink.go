@@ -30,6 +30,8 @@ type Sink struct {
 	inflight chan struct{}
 
 	prep prepared
+	// indices are those checked to have the index template (guard.go).
+	indices indexGuard
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -96,6 +98,9 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 		if err := s.prepare(ctx, t); err != nil {
 			return pipeline.WriteResult{}, err
 		}
+	}
+	if err := s.guard(ctx, batch); err != nil {
+		return pipeline.WriteResult{}, err
 	}
 	w := newWrite(len(batch))
 	items := s.encode(w, batch)
