@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // importResponse is the import API's answer (Kibana and OpenSearch
@@ -116,7 +116,7 @@ func statusError(f Flavor, resp *http.Response, body []byte) error {
 	err := fmt.Errorf("%s answered %s: %s", f, resp.Status, msg)
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
-		return pipeline.Throttle(err, retryAfter(resp.Header.Get("Retry-After")))
+		return pipeline.Throttle(err, conn.RetryAfter(resp.Header.Get("Retry-After"), time.Now()))
 	case code >= 500:
 		return err
 	case code == http.StatusUnauthorized:
@@ -151,20 +151,4 @@ func serverMessage(body []byte) string {
 		return "(empty body)"
 	}
 	return s
-}
-
-// retryAfter parses a Retry-After header in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline"
 )
 
 // errItemsToRetry makes the retry loop wait before resending the items the
@@ -26,6 +28,13 @@ func (s *Sink) deliver(ctx context.Context, items []*item) {
 		switch {
 		case errors.Is(err, errTooLarge):
 			s.split(ctx, sent)
+			pending = nil
+			return nil
+		case pipeline.IsStorageFull(err):
+			// Not retried here: the window layer decides (pipeline/retry).
+			for _, it := range sent {
+				it.w.fail(it.idx, err)
+			}
 			pending = nil
 			return nil
 		case err != nil:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -61,7 +60,7 @@ func Check(res *esapi.Response) error {
 func Classify(status int, h http.Header, err error) error {
 	switch {
 	case status == http.StatusTooManyRequests:
-		return pipeline.Throttle(err, retryAfter(h))
+		return pipeline.Throttle(err, RetryAfter(h.Get("Retry-After"), time.Now()))
 	case status >= 500, status == http.StatusRequestTimeout:
 		return err
 	}
@@ -99,16 +98,4 @@ func truncate(s string) string {
 		return s[:max] + "..."
 	}
 	return s
-}
-
-// retryAfter reads a Retry-After header given in seconds.
-func retryAfter(h http.Header) time.Duration {
-	if h == nil {
-		return 0
-	}
-	n, err := strconv.Atoi(h.Get("Retry-After"))
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return time.Duration(n) * time.Second
 }
