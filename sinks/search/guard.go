@@ -33,20 +33,36 @@ type indexGuard struct {
 // write fails. An existing index created without the template is reported
 // the same way. Errors of the checks themselves are retryable.
 func (s *Sink) guard(ctx context.Context, batch []pipeline.Event) error {
-	namer := indexNamer{prefix: s.cfg.IndexPrefix, granularity: s.cfg.IndexGranularity}
+	namers := map[pipeline.LogType]*indexNamer{}
 	for _, ev := range batch {
-		namer.name(ev.Time)
+		n := namers[ev.LogType]
+		if n == nil {
+			n = &indexNamer{prefix: s.cfg.PrefixOf(ev.LogType), granularity: s.cfg.IndexGranularity}
+			namers[ev.LogType] = n
+		}
+		n.name(ev.Time)
 	}
 	s.indices.mu.Lock()
 	defer s.indices.mu.Unlock()
 	if s.indices.checked == nil {
 		s.indices.checked = map[string]bool{}
 	}
-	for _, name := range namer.names {
+	for t, n := range namers {
+		if err := s.guardNames(ctx, s.LayoutOf(t), n.names); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// guardNames checks the names not checked yet, of layout l; the caller
+// holds s.indices.mu.
+func (s *Sink) guardNames(ctx context.Context, l templates.Layout, names map[int]string) error {
+	for _, name := range names {
 		if s.indices.checked[name] {
 			continue
 		}
-		if err := s.checkIndex(ctx, name); err != nil && !forbidden(err) {
+		if err := s.checkIndex(ctx, l, name); err != nil && !forbidden(err) {
 			return err
 		} else if err != nil {
 			// Credentials that may only write documents cannot read
@@ -66,7 +82,7 @@ func forbidden(err error) bool {
 }
 
 // checkIndex checks one index: absent, with the template, or without it.
-func (s *Sink) checkIndex(ctx context.Context, name string) error {
+func (s *Sink) checkIndex(ctx context.Context, l templates.Layout, name string) error {
 	codec, exists, err := s.indexCodec(ctx, name)
 	if err != nil {
 		return err
@@ -74,7 +90,6 @@ func (s *Sink) checkIndex(ctx context.Context, name string) error {
 	if exists && codec == templateCodec {
 		return nil
 	}
-	l := s.Layout()
 	found, err := templates.Exists(ctx, s.client, l)
 	if err != nil {
 		return fmt.Errorf("checking index template %s before writing %s: %w", l.TemplateName(), name, err)
