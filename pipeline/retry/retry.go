@@ -1,7 +1,3 @@
-// Package retry is aspaudit's one retry loop: jittered exponential backoff
-// with a cap and a time budget, honouring a server's Retry-After, never
-// sleeping past the context's deadline, and giving up at once on permanent
-// errors.
 package retry
 
 import (
