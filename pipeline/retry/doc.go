@@ -27,18 +27,15 @@
 //     for 1 minute.
 //   - The window, in pipeline/ingest, retries everything else under
 //     pipeline.retry (30 minutes): a download that failed, was throttled or
-//     cut short, and what the inner layers gave up on, starting the window
-//     over (fetch, parse, write; ids keep re-written events from doubling).
-//     In `run` a window failing past its budget is planned again by the
-//     next pass, never skipped.
+//     cut short, a file sink's write error, starting the window over (fetch,
+//     parse, write; ids keep re-written events from doubling). What an inner
+//     layer gave up on comes as a SpentError, which no outer loop retries:
+//     the window fails with it. In `run` a window that failed is planned
+//     again by the next pass, never skipped.
 //
 // A full storage (pipeline.StorageFull: a full disk under the file sink,
 // its dead letters or checkpoints; a cluster past its flood-stage
 // watermark) is retried by none of the inner layers: the window layer
 // alone decides. One-shot commands stop the window at once; `run` retries
 // it and reports the full storage (see pipeline/ingest).
-//
-// One nesting is left: a cluster outage longer than sink.retry's budget
-// reaches the window layer, which starts the window over (a new download)
-// under its own budget.
 package retry

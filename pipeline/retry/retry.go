@@ -110,24 +110,25 @@ func (p Policy) Do(ctx context.Context, op func(context.Context) error, notify N
 // whose first attempt began at start, for callers that wait elsewhere than
 // in a sleeping goroutine (a scheduler that runs other work meanwhile). It
 // returns either the wait before the next attempt and nil, or the error to
-// give up with, wrapping err: permanent errors, an ended
-// ctx, spent attempts or budget, and a wait past ctx's deadline end it.
+// give up with, wrapping err: permanent errors, an inner loop's SpentError,
+// an ended ctx, spent attempts or budget, and a wait past ctx's deadline
+// end it (the last three as a SpentError, but for ctx).
 func (p Policy) Next(ctx context.Context, attempt int, start time.Time, err error) (time.Duration, error) {
-	if pipeline.IsPermanent(err) {
+	if pipeline.IsPermanent(err) || IsSpent(err) {
 		return 0, err
 	}
 	if ctx.Err() != nil {
 		return 0, fmt.Errorf("%w (after %d attempts: %w)", ctx.Err(), attempt, err)
 	}
 	if p.MaxAttempts > 0 && attempt >= p.MaxAttempts {
-		return 0, fmt.Errorf("giving up after %d attempts: %w", attempt, err)
+		return 0, &SpentError{fmt.Errorf("giving up after %d attempts: %w", attempt, err)}
 	}
 	wait := p.Wait(attempt, err)
 	if p.Budget > 0 && time.Since(start)+wait > p.Budget {
-		return 0, fmt.Errorf("giving up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
+		return 0, &SpentError{fmt.Errorf("giving up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-		return 0, fmt.Errorf("giving up: the next attempt would be after the deadline: %w", err)
+		return 0, &SpentError{fmt.Errorf("giving up: the next attempt would be after the deadline: %w", err)}
 	}
 	return wait, nil
 }

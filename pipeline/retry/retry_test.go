@@ -147,3 +147,22 @@ func TestSleep(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// An error an inner loop gave up on is not retried by an outer one.
+func TestOuterLoopDoesNotRetrySpentError(t *testing.T) {
+	inner := Policy{Initial: time.Millisecond, Max: time.Millisecond, MaxAttempts: 2}
+	outer := Policy{Initial: time.Millisecond, Max: time.Millisecond, MaxAttempts: 5}
+	calls := 0
+	err := outer.Do(context.Background(), func(ctx context.Context) error {
+		return inner.Do(ctx, func(context.Context) error { calls++; return errors.New("503") }, nil)
+	}, nil)
+	if calls != 2 || !IsSpent(err) {
+		t.Fatalf("%d calls, error %v: want the inner loop's 2 attempts only, a spent error", calls, err)
+	}
+	// A plain failure of the inner operation is still the outer loop's to retry.
+	calls = 0
+	err = outer.Do(context.Background(), func(context.Context) error { calls++; return errors.New("503") }, nil)
+	if calls != 5 || !IsSpent(err) {
+		t.Fatalf("%d calls, error %v", calls, err)
+	}
+}

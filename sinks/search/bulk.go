@@ -34,7 +34,7 @@ func (s *Sink) attempt(ctx context.Context, items []*item) (sent, again []*item,
 		return sent, nil, ctx.Err()
 	}
 	defer func() { <-s.inflight }()
-	raw, err := conn.Bulk(ctx, s.client, body, header, filterPath)
+	raw, err := conn.Bulk(ctx, s.client, body, header, filterPath, s.cfg.Templates.Pipeline)
 	if err != nil {
 		return sent, nil, err
 	}

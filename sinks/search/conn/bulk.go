@@ -17,14 +17,15 @@ import (
 var ErrTooLarge = errors.New("bulk request too large for the cluster (413)")
 
 // Bulk sends one _bulk request: body holds the action and document lines
-// (gzipped when header says so). It returns the answer's raw body for a
+// (gzipped when header says so); pipeline, when not empty, names the
+// ingest pipeline the cluster runs on each document. It returns the answer's raw body for a
 // 2xx answer; ErrTooLarge for a 413; an error classified by Check (a
 // flood-stage block, a throttle, retryable, or permanent) for any other
 // error status; a plain error when no answer came (retryable). Both the
 // event sink and the dead-letter index write through it, and read its
 // items with BulkItems and ItemVerdictOf.
-func Bulk(ctx context.Context, tp esapi.Transport, body io.Reader, header http.Header, filterPath []string) ([]byte, error) {
-	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath}.Do(ctx, tp)
+func Bulk(ctx context.Context, tp esapi.Transport, body io.Reader, header http.Header, filterPath []string, pipeline string) ([]byte, error) {
+	res, err := esapi.BulkRequest{Body: body, Header: header, FilterPath: filterPath, Pipeline: pipeline}.Do(ctx, tp)
 	if err != nil {
 		return nil, fmt.Errorf("sending bulk request: %w", err)
 	}

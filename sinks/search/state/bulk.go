@@ -41,7 +41,7 @@ func (d *DeadLetterIndex) putChunk(ctx context.Context, items [][]byte) error {
 // pipeline.StorageFull at flood stage, permanent when one was refused.
 func (d *DeadLetterIndex) sendBulk(ctx context.Context, pending [][]byte) ([][]byte, error) {
 	header := http.Header{"Content-Type": {"application/x-ndjson"}}
-	raw, err := conn.Bulk(ctx, d.tp, bytes.NewReader(bytes.Join(pending, nil)), header, nil)
+	raw, err := conn.Bulk(ctx, d.tp, bytes.NewReader(bytes.Join(pending, nil)), header, nil, "")
 	if err != nil {
 		return pending, err
 	}
