@@ -29,7 +29,7 @@ type indexGuard struct {
 // guard checks the indices batch is about to write that were not checked
 // yet. A new index (a new period) is created by the write from the index
 // template, so the template must be there: when it vanished (a wiped or
-// restored cluster) it is reinstalled if sink.install allows, else the
+// restored cluster) it is reinstalled if sink.<type>.install allows, else the
 // write fails. An existing index created without the template is reported
 // the same way. Errors of the checks themselves are retryable.
 func (s *Sink) guard(ctx context.Context, batch []pipeline.Event) error {
@@ -127,7 +127,7 @@ func (s *Sink) checkIndex(ctx context.Context, l templates.Layout, name string) 
 func (s *Sink) missingTemplate(l templates.Layout, index, what string) error {
 	return pipeline.Permanent(fmt.Errorf("index template %s is missing from %s (deleted, or the cluster was wiped or restored), "+
 		"and index %s %s: default settings and dynamic mappings; run aspaudit setup to install the template again "+
-		"(or set sink.install: true to let aspaudit reinstall it itself)", l.TemplateName(), s.clusterName(), index, what))
+		"(or set sink.<type>.install: true to let aspaudit reinstall it itself)", l.TemplateName(), s.clusterName(), index, what))
 }
 
 // indexCodec reads an index's codec; exists is false when there is no

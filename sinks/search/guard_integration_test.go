@@ -88,7 +88,7 @@ func indexSettings(t *testing.T, u, index string) map[string]string {
 	return m[index].Settings
 }
 
-// The template deleted between two windows, with sink.install on: the
+// The template deleted between two windows, with install on: the
 // next period's index is created from the reinstalled template.
 func TestTemplateVanishedIsReinstalled(t *testing.T) {
 	for _, which := range flavours {
@@ -117,7 +117,7 @@ func TestTemplateVanishedIsReinstalled(t *testing.T) {
 	}
 }
 
-// With sink.install off the window fails with a clear error, permanent,
+// With install off the window fails with a clear error, permanent,
 // and no index is created with default settings.
 func TestTemplateVanishedFailsWithoutInstall(t *testing.T) {
 	for _, which := range flavours {
@@ -136,7 +136,7 @@ func TestTemplateVanishedFailsWithoutInstall(t *testing.T) {
 			if !pipeline.IsPermanent(err) {
 				t.Fatalf("want a permanent error, got %v", err)
 			}
-			for _, want := range []string{"index template " + prefix + " is missing", "aspaudit setup", "sink.install"} {
+			for _, want := range []string{"index template " + prefix + " is missing", "aspaudit setup", "sink.<type>.install"} {
 				if err == nil || !strings.Contains(err.Error(), want) {
 					t.Errorf("error %v does not say %q", err, want)
 				}
