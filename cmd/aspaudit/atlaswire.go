@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aspaudit/aspaudit/configs"
-	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/sinks"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 )
@@ -68,56 +65,6 @@ func newAtlas(cfg configs.Config, log *slog.Logger, m *metrics) (*atlas.Client, 
 		opts.OnResponse = m.atlasResponse
 	}
 	return atlas.New(cfg.Atlas, opts)
-}
-
-// discoverProject resolves the series of one project, retrying with the
-// Atlas retry policy; without once it retries until ctx ends.
-func discoverProject(ctx context.Context, client *atlas.Client, cfg configs.Config, p atlas.ProjectConfig, log *slog.Logger, once bool) ([]pipeline.Series, error) {
-	policy := cfg.Atlas.Retry
-	if !once {
-		policy.Budget, policy.MaxAttempts = 0, 0
-	}
-	var series []pipeline.Series
-	err := policy.Do(ctx, func(ctx context.Context) error {
-		var err error
-		series, err = atlas.PlanSeries(ctx, client, []atlas.ProjectConfig{p})
-		return err
-	}, func(attempt int, err error, wait time.Duration) {
-		log.Warn("workspace discovery failed, retrying", "project", p.ID, "attempt", attempt, "wait", wait, "err", err)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("project %s: %w", p.ID, err)
-	}
-	log.Info("workspaces found", "project", p.ID, "series", len(series))
-	return series, nil
-}
-
-// discover resolves the series of every project, one project at a time so
-// that a project whose discovery fails does not stop the others. It
-// returns the series found and one failure per failed project.
-func discover(ctx context.Context, client *atlas.Client, cfg configs.Config, log *slog.Logger) ([]pipeline.Series, []error) {
-	var all []pipeline.Series
-	var errs []error
-	for _, p := range cfg.Atlas.Projects {
-		if p.Discovered {
-			// A discovered project without workspaces is not a failure.
-			series, err := atlas.PlanSeries(ctx, client, []atlas.ProjectConfig{p})
-			if errors.Is(err, atlas.ErrNoWorkspaces) {
-				continue
-			}
-			if err == nil {
-				all = append(all, series...)
-				continue
-			}
-		}
-		series, err := discoverProject(ctx, client, cfg, p, log, true)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		all = append(all, series...)
-	}
-	return all, errs
 }
 
 // atlasJob is what backfill and run share: an Atlas client and the outputs.

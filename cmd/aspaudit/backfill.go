@@ -79,12 +79,12 @@ func (f *backfillFlags) run(ctx context.Context, io stdio, environ, _ []string) 
 		}
 		return exitIncomplete
 	}
-	series, discErrs := discover(ctx, client, cfg, log)
 	eng, err := newEngine(cfg, client, out, log, nil, prog.update)
 	if err != nil {
 		fmt.Fprintf(io.err, "aspaudit backfill: %v\n", err)
 		return exitUsage
 	}
+	series, discErrs := eng.Discover(ctx, projectGroups(client, cfg.Atlas.Projects), discovery(cfg))
 	var sum ingest.Summary
 	if len(series) > 0 {
 		sum, err = eng.Backfill(ctx, ingest.BackfillRequest{Series: series, Range: rg, Force: f.force})

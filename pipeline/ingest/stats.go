@@ -81,3 +81,16 @@ type Progress struct {
 	Events  int64
 	Elapsed time.Duration
 }
+
+// Merge adds o, the summary of a run beside this one (another group's),
+// into s: counts add up, the elapsed time is the longer one.
+func (s *Summary) Merge(o Summary) {
+	s.Planned += o.Planned
+	s.Done += o.Done
+	s.Failed += o.Failed
+	s.Canceled += o.Canceled
+	s.Stats.Add(o.Stats)
+	s.Elapsed = max(s.Elapsed, o.Elapsed)
+	s.Failures = append(s.Failures, o.Failures...)
+	s.Stopped = s.Stopped || o.Stopped
+}
