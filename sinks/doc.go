@@ -8,8 +8,10 @@
 // with its dead-letter place and checkpoint store (Outputs), checks what
 // `aspaudit check` reports and installs what `aspaudit setup` installs.
 //
-// Adding a sink means: a package that implements pipeline.Sink (plus a
-// dead-letter place and a checkpoint store, or reuses the file ones) and
-// registers a Type; a blank import of it in configs/sinks.go; its section
-// in configs/example.yaml; a line in README's sink table.
+// Adding a sink touches five files: sinks/<name>/<name>.go (the
+// pipeline.Sink, its Section, and Register in init; the file sink's
+// dead-letter file and checkpoint store may be reused), its test file, a
+// blank import in configs/sinks.go, its section in configs/example.yaml,
+// and a line in README. cmd/aspaudit/registry_e2e_test.go registers a
+// throw-away type in a test alone and runs a backfill into it.
 package sinks
