@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fake.AddProject(p)
 		for i, ws := range split(o.workspaces) {
 			gen.Seed = o.seed + uint64(i)
-			fake.AddWorkspace(p, ws, gen.Lines(now.Add(-span), now.Add(span), 2*o.lines))
+			addWorkspace(fake, p, ws, gen, now.Add(-span), now.Add(span), 2*o.lines, o.auditAccess)
 		}
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.listen)
@@ -138,6 +138,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintln(out, "atlas-fake stopped")
 	return nil
+}
+
+// addWorkspace serves the generator's lines made on the fly, so that a
+// thousand workspaces cost no memory; with -audit-access they are held, as
+// the "audit log accessed" lines are added to held lines only.
+func addWorkspace(fake *atlastest.Fake, project, name string, gen atlastest.Generator, start, end time.Time, n int, held bool) {
+	if held {
+		fake.AddWorkspace(project, name, gen.Lines(start, end, n))
+		return
+	}
+	fake.AddWorkspaceFunc(project, name, gen.Func(start, end, n))
 }
 
 func printBanner(out io.Writer, url string, o options) {
