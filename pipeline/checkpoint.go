@@ -12,4 +12,6 @@ type CheckpointStore interface {
 	Coverage(ctx context.Context, s Series) (Coverage, error)
 	// MarkStored adds r to the coverage of s.
 	MarkStored(ctx context.Context, s Series, r Range) error
+	// Close releases resources, like Sink.Close. Calling it twice is safe.
+	Close(ctx context.Context) error
 }

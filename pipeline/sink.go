@@ -1,9 +1,6 @@
 package pipeline
 
-import (
-	"context"
-	"io"
-)
+import "context"
 
 // Sink stores batches of events.
 type Sink interface {
@@ -58,5 +55,6 @@ type DeadLetter interface {
 	Put(ctx context.Context, rs []Rejection) error
 	// Where says where dead letters go, for summaries ("file ./x", "index y").
 	Where() string
-	io.Closer
+	// Close releases resources, like Sink.Close. Calling it twice is safe.
+	Close(ctx context.Context) error
 }

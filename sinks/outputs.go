@@ -3,7 +3,6 @@ package sinks
 import (
 	"context"
 	"errors"
-	"io"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -39,10 +38,10 @@ func (o *Outputs) Close(ctx context.Context) error {
 		errs = append(errs, o.Sink.Close(ctx))
 	}
 	if o.DeadLetter != nil {
-		errs = append(errs, o.DeadLetter.Close())
+		errs = append(errs, o.DeadLetter.Close(ctx))
 	}
-	if c, ok := o.Checkpoints.(io.Closer); ok {
-		errs = append(errs, c.Close())
+	if o.Checkpoints != nil {
+		errs = append(errs, o.Checkpoints.Close(ctx))
 	}
 	return errors.Join(errs...)
 }

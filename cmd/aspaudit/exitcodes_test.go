@@ -17,7 +17,7 @@ type stubDeadLetter struct{}
 
 func (stubDeadLetter) Put(context.Context, []pipeline.Rejection) error { return nil }
 func (stubDeadLetter) Where() string                                   { return "file ./dead-letter" }
-func (stubDeadLetter) Close() error                                    { return nil }
+func (stubDeadLetter) Close(context.Context) error                     { return nil }
 
 // TestFinishWithDiscoveryReportsItsExitCode: when a project's workspaces
 // could not be discovered, the command exits 1, and the JSON report must

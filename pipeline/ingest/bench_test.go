@@ -63,7 +63,7 @@ type nopDeadLetter struct{}
 
 func (nopDeadLetter) Put(context.Context, []pipeline.Rejection) error { return nil }
 func (nopDeadLetter) Where() string                                   { return "nowhere" }
-func (nopDeadLetter) Close() error                                    { return nil }
+func (nopDeadLetter) Close(context.Context) error                     { return nil }
 
 type nopStore struct{}
 
@@ -125,3 +125,5 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+func (nopStore) Close(context.Context) error { return nil }

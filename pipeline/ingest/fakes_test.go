@@ -227,8 +227,8 @@ func (d *fakeDL) Put(_ context.Context, rs []pipeline.Rejection) error {
 	return nil
 }
 
-func (d *fakeDL) Where() string { return "memory" }
-func (d *fakeDL) Close() error  { return nil }
+func (d *fakeDL) Where() string               { return "memory" }
+func (d *fakeDL) Close(context.Context) error { return nil }
 
 var _ pipeline.DeadLetter = (*fakeDL)(nil)
 
@@ -354,3 +354,5 @@ func (s *fakeSource) seriesFetches(series pipeline.Series) int {
 	}
 	return n
 }
+
+func (m *memStore) Close(context.Context) error { return nil }

@@ -149,7 +149,7 @@ func (d *DeadLetter) Put(ctx context.Context, rs []pipeline.Rejection) error {
 func (d *DeadLetter) Where() string { return "file " + d.dir }
 
 // Close makes later Puts fail. Calling it again does nothing.
-func (d *DeadLetter) Close() error {
+func (d *DeadLetter) Close(context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.closed = true

@@ -20,12 +20,12 @@ func TestDeadLetterIDsAcrossProcesses(t *testing.T) {
 	if err := first.Put(ctx, rs[:4]); err != nil {
 		t.Fatal(err)
 	}
-	_ = first.Close()
+	_ = first.Close(context.Background())
 	second, err := NewDeadLetter(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer second.Close()
+	defer second.Close(context.Background())
 	if err := second.Put(ctx, rs[2:]); err != nil {
 		t.Fatal(err)
 	}

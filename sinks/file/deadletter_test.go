@@ -45,7 +45,7 @@ func TestDeadLetterLines(t *testing.T) {
 	if !bytes.Contains(lines[1], []byte(`"doc_text":"not json {`)) || !bytes.Contains(lines[2], []byte(`"doc_base64":`)) {
 		t.Errorf("other documents should be kept as text or base64:\n%s\n%s", lines[1], lines[2])
 	}
-	if err := d.Close(); err != nil {
+	if err := d.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Put(context.Background(), rs); err == nil {

@@ -53,7 +53,7 @@ func TestFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dl.Close()
+	defer dl.Close(context.Background())
 	s := openSink(t, dir)
 	var werr error
 	for i := 0; werr == nil && i < 100; i++ {

@@ -35,7 +35,7 @@ func (c *Config) Open(ctx context.Context, log *slog.Logger) (*sinks.Outputs, er
 	}
 	cp, err := NewCheckpointStore(c.Path)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("opening the checkpoint file: %w", err), sink.Close(ctx), dead.Close())
+		return nil, errors.Join(fmt.Errorf("opening the checkpoint file: %w", err), sink.Close(ctx), dead.Close(ctx))
 	}
 	return &sinks.Outputs{Sink: sink, DeadLetter: dead, Checkpoints: cp, Where: "NDJSON files under " + c.Path}, nil
 }

@@ -52,7 +52,7 @@ type deadLetterHarness struct {
 
 func (h *deadLetterHarness) open(t *testing.T) pipeline.DeadLetter {
 	d := h.newDL(t)
-	t.Cleanup(func() { _ = d.Close() }) // a second Close may report an error
+	t.Cleanup(func() { _ = d.Close(context.Background()) }) // a second Close may report an error
 	return d
 }
 
@@ -174,8 +174,8 @@ func (h *deadLetterHarness) testCloseTwice(t *testing.T) {
 	if err := d.Put(h.ctx(t), Rejections(1)); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
-	if err := d.Close(); err != nil {
+	if err := d.Close(h.ctx(t)); err != nil {
 		t.Errorf("Close: %v", err)
 	}
-	_ = d.Close() // must not panic
+	_ = d.Close(h.ctx(t)) // must not panic
 }

@@ -95,7 +95,7 @@ func (d *DeadLetters) Put(ctx context.Context, rs []pipeline.Rejection) error {
 func (d *DeadLetters) Where() string { return "memory" }
 
 // Close does nothing; the rejections stay readable.
-func (d *DeadLetters) Close() error { return nil }
+func (d *DeadLetters) Close(context.Context) error { return nil }
 
 // Rejections returns copies of everything put so far, in order.
 func (d *DeadLetters) Rejections() []pipeline.Rejection {
@@ -107,3 +107,6 @@ func (d *DeadLetters) Rejections() []pipeline.Rejection {
 	}
 	return out
 }
+
+// Close does nothing; the checkpoints stay readable.
+func (c *Checkpoints) Close(context.Context) error { return nil }

@@ -200,3 +200,7 @@ func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (sto
 	}
 	return stored{found: true, seqNo: got.SeqNo, primaryTerm: got.PrimaryTerm, coverage: pipeline.Normalize(got.Source.Ranges)}, nil
 }
+
+// Close does nothing: the store holds no resource of its own (the sink's
+// client is the sink's to close).
+func (s *CheckpointStore) Close(context.Context) error { return nil }

@@ -64,7 +64,7 @@ func (d *DeadLetterIndex) Where() string { return "index " + d.index.name }
 
 // Close releases nothing (the client belongs to the caller); calling it
 // twice is safe.
-func (d *DeadLetterIndex) Close() error { return nil }
+func (d *DeadLetterIndex) Close(context.Context) error { return nil }
 
 // deadLetter is the stored form of one rejection. The refused document is
 // kept as text, or, when it is not valid UTF-8 (which JSON text cannot
