@@ -20,6 +20,11 @@ func TestCrashBothLogTypesElasticsearch(t *testing.T) {
 	testCrashBothLogTypes(t, searchTarget(t, "ES"))
 }
 
+func TestCrashBothLogTypesOpenSearch(t *testing.T) {
+	t.Parallel()
+	testCrashBothLogTypes(t, searchTarget(t, "OS"))
+}
+
 // testCrashBothLogTypes backfills both log types from a fake that also
 // answers some requests 503 or 429 and cuts some bodies, killing the
 // backfill with SIGKILL several times: afterwards every audit and every
