@@ -99,6 +99,16 @@ func TestProjectsFromEnvironment(t *testing.T) {
 	}
 }
 
+func TestOrganizationsFromEnvironment(t *testing.T) {
+	cfg, err := Load(Sources{Environ: []string{"ASPAUDIT_ATLAS__ORGANIZATIONS=5f1a2b3c4d5e6f7a8b9c0d1e,6f1a2b3c4d5e6f7a8b9c0d1e"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os := cfg.Atlas.Organizations; len(os) != 2 || os[0].ID != "5f1a2b3c4d5e6f7a8b9c0d1e" || os[1].ID != "6f1a2b3c4d5e6f7a8b9c0d1e" {
+		t.Fatalf("organizations = %+v", os)
+	}
+}
+
 func TestThreeMistakesAllNamed(t *testing.T) {
 	p := writeFile(t, `
 atlas:

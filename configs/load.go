@@ -16,6 +16,7 @@ import (
 	"github.com/knadh/koanf/v2"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sources/atlas"
 )
 
 // EnvPrefix starts every environment variable aspaudit reads as
@@ -145,11 +146,19 @@ func unwrapYAML(err error) error {
 	return err
 }
 
-// projectListHook lets ASPAUDIT_ATLAS__PROJECTS and --project give project
-// ids as a comma-separated string: each id then means every workspace.
+// idLists are the lists of objects that may also be given as a
+// comma-separated string of ids.
+var idLists = map[reflect.Type]bool{
+	reflect.TypeOf([]ProjectConfig{}):   true,
+	reflect.TypeOf([]atlas.OrgConfig{}): true,
+}
+
+// projectListHook lets ASPAUDIT_ATLAS__PROJECTS, --project and
+// ASPAUDIT_ATLAS__ORGANIZATIONS give ids as a comma-separated string: each
+// project id then means every workspace, each organisation id every project.
 func projectListHook() mapstructure.DecodeHookFuncType {
 	return func(from, to reflect.Type, data any) (any, error) {
-		if from.Kind() != reflect.String || to != reflect.TypeOf([]ProjectConfig{}) {
+		if from.Kind() != reflect.String || !idLists[to] {
 			return data, nil
 		}
 		var out []map[string]any
