@@ -14,7 +14,7 @@ import (
 	"github.com/aspaudit/aspaudit/sinks/sinktest"
 )
 
-// TestIngestPipelineRunsOnEveryEvent: with sink.pipeline set, every bulk
+// TestIngestPipelineRunsOnEveryEvent: with sink.<type>.pipeline set, every bulk
 // request names the pipeline and the cluster runs it on each event. The
 // integ-test servers carry no ingest processor module (OpenSearch none,
 // Elasticsearch only set_security_user, which needs security), so the
@@ -65,8 +65,8 @@ func TestMissingIngestPipelineStopsTheFirstWrite(t *testing.T) {
 			prefix := freshPrefix(t, u)
 			s := newRealSink(t, u, u, prefix, func(c *search.Config) { c.Templates.Pipeline = prefix + "-missing" })
 			res, err := s.Write(context.Background(), sinktest.Events(3))
-			if err == nil || !pipeline.IsPermanent(err) || !strings.Contains(err.Error(), "sink.pipeline") {
-				t.Fatalf("Write with a missing pipeline: %v; want a permanent error naming sink.pipeline", err)
+			if err == nil || !pipeline.IsPermanent(err) || !strings.Contains(err.Error(), ".pipeline)") {
+				t.Fatalf("Write with a missing pipeline: %v; want a permanent error naming sink.<type>.pipeline", err)
 			}
 			if len(res.Rejected) != 0 || res.Stored != 0 {
 				t.Fatalf("Write settled events: %+v", res)

@@ -34,7 +34,7 @@ func Check(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout, c
 	if err := checkTemplate(ctx, tp, srv, l, cfg, &res); err != nil {
 		return res, err
 	}
-	if err := refused(checkPipeline(ctx, tp, cfg), &res, "sink.pipeline"); err != nil {
+	if err := refused(checkPipeline(ctx, tp, srv, cfg), &res, pipelineKey(srv.Flavor)); err != nil {
 		return res, err
 	}
 	lc, err := checkLifecycle(ctx, tp, srv, l, cfg, &res)

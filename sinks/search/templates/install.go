@@ -58,7 +58,7 @@ func Install(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout,
 // updates it). Errors are those of Install.
 func EnsureInstalled(ctx context.Context, tp esapi.Transport, srv conn.Server, l Layout, cfg Config) (Report, bool, error) {
 	// A missing ingest pipeline would make the cluster refuse every event.
-	if err := checkPipeline(ctx, tp, cfg); err != nil {
+	if err := checkPipeline(ctx, tp, srv, cfg); err != nil {
 		return Report{}, false, err
 	}
 	if !cfg.Install {

@@ -8,6 +8,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/sinks/search/conn"
 )
 
 // pipelineExists reports whether the configured ingest pipeline exists.
@@ -31,12 +32,17 @@ func pipelineExists(ctx context.Context, tp esapi.Transport, name string) (exist
 
 // errNoPipeline says the configured pipeline is missing: every event would
 // be refused.
-func errNoPipeline(name string) error {
-	return fmt.Errorf("ingest pipeline %q (sink.pipeline) does not exist on the cluster: create it, or unset sink.pipeline", name)
+func errNoPipeline(name string, f conn.Flavor) error {
+	key := pipelineKey(f)
+	return fmt.Errorf("ingest pipeline %q (%s) does not exist on the cluster: create it, or unset %s", name, key, key)
 }
 
+// pipelineKey is the configuration key of the ingest pipeline: the sink
+// type is the flavour's name.
+func pipelineKey(f conn.Flavor) string { return "sink." + string(f) + ".pipeline" }
+
 // checkPipeline is EnsureInstalled's and Check's test of cfg.Pipeline.
-func checkPipeline(ctx context.Context, tp esapi.Transport, cfg Config) error {
+func checkPipeline(ctx context.Context, tp esapi.Transport, srv conn.Server, cfg Config) error {
 	if cfg.Pipeline == "" {
 		return nil
 	}
@@ -45,7 +51,7 @@ func checkPipeline(ctx context.Context, tp esapi.Transport, cfg Config) error {
 		return err
 	}
 	if known && !exists {
-		return pipeline.Permanent(errNoPipeline(cfg.Pipeline))
+		return pipeline.Permanent(errNoPipeline(cfg.Pipeline, srv.Flavor))
 	}
 	return nil
 }
