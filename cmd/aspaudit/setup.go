@@ -23,6 +23,7 @@ func setupCommand(inv *invocation) *cobra.Command {
 has one, state indices) and imports the Kibana / OpenSearch Dashboards saved objects when
 kibana.url or dashboards.url is set. Safe to run again: it overwrites its own objects.
 With --export FILE it also writes those saved objects, adapted to the index prefix, to FILE
+(and, when the operational log is fetched, its objects to FILE-operational)
 for a manual import.`,
 		Args:              noArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
@@ -87,20 +88,58 @@ func setupDashboards(ctx context.Context, io stdio, cfg configs.Config, flavor d
 		}
 	}
 	where := flavor.ExportPath()
+	opsFile := ""
 	if exportFile != "" {
-		if err := dashboards.WriteExport(flavor, indexPattern(cfg, pipeline.AuditLog), exportFile); err != nil {
+		var err error
+		if opsFile, err = writeExports(io, cfg, flavor, exportFile); err != nil {
 			return append(errs, err)
 		}
-		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", flavor, indexPattern(cfg, pipeline.AuditLog), exportFile)
 		where = exportFile
 	}
 	if !imported {
 		fmt.Fprintln(io.err, dashboards.ManualInstructions(flavor, where))
+		if opsFile != "" {
+			fmt.Fprintf(io.err, "The operational log's objects are in %s: import that file the same way.\n", opsFile)
+		}
 		if cfg.Kibana.SecuritySolution {
 			fmt.Fprintln(io.err, "kibana.security_solution: needs kibana.url; add "+indexPattern(cfg, pipeline.AuditLog)+" to Stack Management > Advanced settings > Security Solution > Elasticsearch indices by hand")
 		}
 	}
 	return errs
+}
+
+// writeExports writes the audit log's saved objects to file and, when the
+// operational log is fetched, its objects beside it
+// (dashboards.OperationalExportPath), each adapted to its index pattern.
+// It returns the operational file's path, or "".
+func writeExports(io stdio, cfg configs.Config, f dashboards.Flavor, file string) (string, error) {
+	exports := []struct {
+		log     pipeline.LogType
+		path    string
+		objects func(string) ([]byte, error)
+	}{
+		{pipeline.AuditLog, file, f.SavedObjectsFor},
+		{pipeline.OperationalLog, dashboards.OperationalExportPath(file), f.OperationalSavedObjectsFor},
+	}
+	opsFile := ""
+	for _, x := range exports {
+		if x.log != pipeline.AuditLog && !fetchesLog(cfg, x.log) {
+			continue
+		}
+		pattern := indexPattern(cfg, x.log)
+		export, err := x.objects(pattern)
+		if err == nil {
+			err = dashboards.WriteExport(f, export, x.path)
+		}
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(io.err, "%s saved objects for %s written to %s\n", f, pattern, x.path)
+		if x.log == pipeline.OperationalLog {
+			opsFile = x.path
+		}
+	}
+	return opsFile, nil
 }
 
 func importSavedObjects(ctx context.Context, io stdio, cfg configs.Config, dc dashboards.Config, f dashboards.Flavor, log *slog.Logger, opts ...dashboards.Option) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DefaultIndexPattern is the data view of the exports as shipped, for the
@@ -23,14 +24,18 @@ func (f Flavor) SavedObjectsFor(pattern string) ([]byte, error) {
 	return out, nil
 }
 
-// WriteExport writes the product's export, adapted to pattern, to path, so
-// that users without the source tree can import it by hand. The file is
-// written whole or not at all (a temp file renamed), mode 0644.
-func WriteExport(f Flavor, pattern, path string) error {
-	export, err := f.SavedObjectsFor(pattern)
-	if err != nil {
-		return err
-	}
+// OperationalExportPath is where WriteExport's caller puts the operational
+// log's objects beside the audit log's export at path: "-operational"
+// before the extension (saved-objects.ndjson → saved-objects-operational.ndjson).
+func OperationalExportPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-operational" + ext
+}
+
+// WriteExport writes an export (SavedObjectsFor, OperationalSavedObjectsFor)
+// to path, so that users without the source tree can import it by hand.
+// The file is written whole or not at all (a temp file renamed), mode 0644.
+func WriteExport(f Flavor, export []byte, path string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("writing the %s saved objects to %s: %w", f, path, err)
