@@ -22,7 +22,7 @@ func TestSetupExportsBothLogTypes(t *testing.T) {
 	r := aspaudit(t, e, "setup", "--export", file)
 	mustExit(t, r, exitOK, "setup --export with both log types")
 	for path, pattern := range map[string]string{
-		file: "atlas-streams-audit-*",
+		file:                                   "atlas-streams-audit-*",
 		dashboards.OperationalExportPath(file): "atlas-streams-ops-*",
 	} {
 		b, err := os.ReadFile(path)
