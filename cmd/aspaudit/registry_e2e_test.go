@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 	"github.com/aspaudit/aspaudit/sinks"
-	"github.com/aspaudit/aspaudit/sinks/sinktest"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
 
@@ -39,15 +39,15 @@ type memSection struct {
 
 // memStore is what one store holds.
 type memStore struct {
-	sink *sinktest.Recorder
-	cp   *sinktest.Checkpoints
-	dead *sinktest.DeadLetters
+	sink *pipelinetest.Recorder
+	cp   *pipelinetest.Checkpoints
+	dead *pipelinetest.DeadLetters
 }
 
 var memStores sync.Map // store name -> *memStore
 
 func memStoreOf(name string) *memStore {
-	st, _ := memStores.LoadOrStore(name, &memStore{sink: &sinktest.Recorder{}, cp: &sinktest.Checkpoints{}, dead: &sinktest.DeadLetters{}})
+	st, _ := memStores.LoadOrStore(name, &memStore{sink: &pipelinetest.Recorder{}, cp: &pipelinetest.Checkpoints{}, dead: &pipelinetest.DeadLetters{}})
 	return st.(*memStore)
 }
 

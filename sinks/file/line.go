@@ -11,7 +11,7 @@ const idPrefix = `{"_id":`
 
 // appendLine appends e's document as one NDJSON line with "_id" inserted
 // as its first member. doc must be a valid JSON object (see
-// sinktest.Invalid); documents spread over several lines are compacted.
+// pipelinetest.Invalid); documents spread over several lines are compacted.
 func appendLine(dst []byte, id string, doc []byte) ([]byte, error) {
 	doc = bytes.TrimSpace(doc)
 	if bytes.ContainsAny(doc, "\r\n") {

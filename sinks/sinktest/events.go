@@ -10,14 +10,12 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 )
 
-// Doc is one stored copy of a document, as read back from a sink.
-type Doc struct {
-	ID string
-	// Source is the document without its id, as JSON.
-	Source json.RawMessage
-}
+// Doc is one stored copy of a document, as read back from a sink; it is
+// pipelinetest.Doc, so a suite reads a Recorder back like a real sink.
+type Doc = pipelinetest.Doc
 
 var batchSeq atomic.Uint64
 

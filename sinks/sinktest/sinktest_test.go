@@ -5,15 +5,16 @@ import (
 	"testing"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 )
 
 // The doubles must pass the suites they stand in for.
 
-func recorderOf(t *testing.T, s pipeline.Sink) *Recorder {
+func recorderOf(t *testing.T, s pipeline.Sink) *pipelinetest.Recorder {
 	switch s := s.(type) {
-	case *Recorder:
+	case *pipelinetest.Recorder:
 		return s
-	case *Failing:
+	case *pipelinetest.Failing:
 		return recorderOf(t, s.Next)
 	}
 	t.Fatalf("unexpected sink %T", s)
@@ -21,19 +22,21 @@ func recorderOf(t *testing.T, s pipeline.Sink) *Recorder {
 }
 
 func TestRecorderSuite(t *testing.T) {
-	RunSinkSuite(t, func(*testing.T) pipeline.Sink { return &Recorder{} }, SinkOptions{
+	RunSinkSuite(t, func(*testing.T) pipeline.Sink { return &pipelinetest.Recorder{} }, SinkOptions{
 		Stored: func(t *testing.T, s pipeline.Sink) []Doc { return recorderOf(t, s).Docs() },
 		Reopen: func(t *testing.T, s pipeline.Sink) pipeline.Sink { return s },
 		Reject: func(*testing.T) pipeline.Event { return pipeline.Event{ID: "bad", Doc: []byte(`[1,2]`)} },
 		Faulty: func(*testing.T) pipeline.Sink {
-			return &Failing{Next: &Recorder{}, Failures: 2, Partial: true}
+			return &pipelinetest.Failing{Next: &pipelinetest.Recorder{}, Failures: 2, Partial: true}
 		},
 	})
 }
 
 func TestFailingSuite(t *testing.T) {
 	rejectMe := func(e pipeline.Event) bool { return strings.HasPrefix(e.ID, "reject-me-") }
-	newSink := func(*testing.T) pipeline.Sink { return &Failing{Next: &Recorder{}, Reject: rejectMe} }
+	newSink := func(*testing.T) pipeline.Sink {
+		return &pipelinetest.Failing{Next: &pipelinetest.Recorder{}, Reject: rejectMe}
+	}
 	RunSinkSuite(t, newSink, SinkOptions{
 		Stored: func(t *testing.T, s pipeline.Sink) []Doc { return recorderOf(t, s).Docs() },
 		Reject: func(*testing.T) pipeline.Event {
@@ -42,20 +45,22 @@ func TestFailingSuite(t *testing.T) {
 			return e
 		},
 		Faulty: func(*testing.T) pipeline.Sink {
-			return &Failing{Next: &Recorder{}, Failures: 1}
+			return &pipelinetest.Failing{Next: &pipelinetest.Recorder{}, Failures: 1}
 		},
 	})
 }
 
 func TestCheckpointsSuite(t *testing.T) {
-	RunCheckpointSuite(t, func(*testing.T) pipeline.CheckpointStore { return &Checkpoints{} }, CheckpointOptions{
+	RunCheckpointSuite(t, func(*testing.T) pipeline.CheckpointStore { return &pipelinetest.Checkpoints{} }, CheckpointOptions{
 		Reopen: func(_ *testing.T, s pipeline.CheckpointStore) pipeline.CheckpointStore { return s },
 	})
 }
 
 func TestDeadLettersSuite(t *testing.T) {
-	RunDeadLetterSuite(t, func(*testing.T) pipeline.DeadLetter { return &DeadLetters{} }, DeadLetterOptions{
-		Stored: func(_ *testing.T, d pipeline.DeadLetter) []pipeline.Rejection { return d.(*DeadLetters).Rejections() },
+	RunDeadLetterSuite(t, func(*testing.T) pipeline.DeadLetter { return &pipelinetest.DeadLetters{} }, DeadLetterOptions{
+		Stored: func(_ *testing.T, d pipeline.DeadLetter) []pipeline.Rejection {
+			return d.(*pipelinetest.DeadLetters).Rejections()
+		},
 	})
 }
 
@@ -69,8 +74,8 @@ func TestEventsSpreadAndUnique(t *testing.T) {
 		}
 		ids[e.ID] = true
 		months[e.Time.Format("2006.01")] = true
-		if Invalid(e) != "" {
-			t.Fatalf("generated event %q is invalid: %s", e.ID, Invalid(e))
+		if pipelinetest.Invalid(e) != "" {
+			t.Fatalf("generated event %q is invalid: %s", e.ID, pipelinetest.Invalid(e))
 		}
 	}
 	if len(months) != 3 {

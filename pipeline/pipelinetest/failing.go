@@ -1,4 +1,4 @@
-package sinktest
+package pipelinetest
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 var _ pipeline.Sink = (*Failing)(nil)
 
 // ErrInjected is the error Failing returns when Err is nil.
-var ErrInjected = errors.New("sinktest: injected failure")
+var ErrInjected = errors.New("pipelinetest: injected failure")
 
 // Failing injects faults in front of another sink. Its first Failures
 // Writes fail with Err (wrap it with pipeline.Throttle or
@@ -37,7 +37,7 @@ type Failing struct {
 // Next and adds the rejected ones to Next's result.
 func (f *Failing) Write(ctx context.Context, batch []pipeline.Event) (pipeline.WriteResult, error) {
 	if f.Next == nil {
-		return pipeline.WriteResult{}, errors.New("sinktest: Failing.Next is nil")
+		return pipeline.WriteResult{}, errors.New("pipelinetest: Failing.Next is nil")
 	}
 	f.mu.Lock()
 	f.calls++
@@ -52,7 +52,7 @@ func (f *Failing) Write(ctx context.Context, batch []pipeline.Event) (pipeline.W
 	)
 	for _, e := range batch {
 		if f.Reject != nil && f.Reject(e) {
-			rejected = append(rejected, pipeline.Rejection{Event: e, Status: 400, Reason: "rejected by sinktest.Failing"})
+			rejected = append(rejected, pipeline.Rejection{Event: e, Status: 400, Reason: "rejected by pipelinetest.Failing"})
 			continue
 		}
 		pass = append(pass, e)
