@@ -23,7 +23,7 @@ func TestBackfillRecordsEveryWindowAfterItsEvents(t *testing.T) {
 	// write is left for it.
 	var mu sync.Mutex
 	var problems []string
-	r.store.onMark = func(s pipeline.Series, rg pipeline.Range) {
+	r.store.OnMark = func(s pipeline.Series, rg pipeline.Range) {
 		w := win(s, rg.Start, rg.End)
 		for _, l := range strings.Split(strings.TrimSuffix(lines(w, 120), "\n"), "\n") {
 			if !r.sink.has(l) {
@@ -47,17 +47,15 @@ func TestBackfillRecordsEveryWindowAfterItsEvents(t *testing.T) {
 	}
 	checkInvariants(t, sum.Stats)
 	for _, s := range []pipeline.Series{seriesA, seriesB} {
-		if !r.store.coverage(s).Covers(pipeline.Range{Start: day(1, 0), End: day(3, 0)}) {
-			t.Errorf("%s not covered: %v", s, r.store.coverage(s))
+		if !r.store.Covered(s).Covers(pipeline.Range{Start: day(1, 0), End: day(3, 0)}) {
+			t.Errorf("%s not covered: %v", s, r.store.Covered(s))
 		}
 	}
 }
 
 func TestBackfillSkipsCoveredUnlessForced(t *testing.T) {
 	r := newRig(t, nil)
-	r.store.cov = map[pipeline.Series]pipeline.Coverage{
-		seriesA: {{Start: day(1, 3), End: day(1, 12)}},
-	}
+	r.store.Set(seriesA, pipeline.Coverage{{Start: day(1, 3), End: day(1, 12)}})
 	req := BackfillRequest{Series: []pipeline.Series{seriesA}, Range: pipeline.Range{Start: day(1, 0), End: day(2, 0)}}
 	sum, err := r.e.Backfill(context.Background(), req)
 	if err != nil {
@@ -93,7 +91,7 @@ func TestBackfillClampsToNowMinusLag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := r.store.coverage(seriesA).Last(); !last.Equal(day(10, 12).Add(-10*time.Minute)) || sum.Planned != 2 {
+	if last := r.store.Covered(seriesA).Last(); !last.Equal(day(10, 12).Add(-10*time.Minute)) || sum.Planned != 2 {
 		t.Errorf("covered until %v in %d windows, want now minus lag in 2", last, sum.Planned)
 	}
 	if _, err := r.e.Backfill(context.Background(), BackfillRequest{
@@ -133,7 +131,7 @@ func TestBackfillRetriesTransientAndFailsPermanentAtOnce(t *testing.T) {
 		if i > 0 && f.Window.Start.Before(sum.Failures[i-1].Window.Start) {
 			t.Error("failures not in time order")
 		}
-		if r.store.coverage(seriesB) != nil {
+		if r.store.Covered(seriesB) != nil {
 			t.Error("a failed window was recorded")
 		}
 	}
@@ -141,7 +139,7 @@ func TestBackfillRetriesTransientAndFailsPermanentAtOnce(t *testing.T) {
 
 func TestBackfillCoverageReadFailureFailsOnlyThatSeries(t *testing.T) {
 	r := newRig(t, nil)
-	r.store.covErr = func(s pipeline.Series) error {
+	r.store.CoverageErr = func(s pipeline.Series) error {
 		if s == seriesA {
 			return errors.New("index unreachable")
 		}
@@ -170,14 +168,14 @@ func TestBackfillReadErrorLeavesWindowUnrecorded(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 	want := pipeline.Coverage{{Start: day(1, 0), End: day(1, 6)}, {Start: day(1, 12), End: day(2, 0)}}
-	if got := r.store.coverage(seriesA); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+	if got := r.store.Covered(seriesA); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("coverage %v, want %v", got, want)
 	}
 }
 
 func TestBackfillDeadLetterFailureLeavesWindowUnrecorded(t *testing.T) {
 	r := newRig(t, func(r *rig) {
-		r.dl.err = errors.New("disk full")
+		r.dl.PutErr = errors.New("disk full")
 		r.src.body = func(w pipeline.Window) string {
 			if w.Start.Equal(day(1, 0)) {
 				return lines(w, 10) + "reject this\n"
@@ -187,8 +185,8 @@ func TestBackfillDeadLetterFailureLeavesWindowUnrecorded(t *testing.T) {
 	})
 	sum, _ := r.e.Backfill(context.Background(), BackfillRequest{
 		Series: []pipeline.Series{seriesA}, Range: pipeline.Range{Start: day(1, 0), End: day(1, 12)}})
-	if sum.Done != 1 || sum.Failed != 1 || r.store.coverage(seriesA).Covers(pipeline.Range{Start: day(1, 0), End: day(1, 6)}) {
-		t.Errorf("summary %+v, coverage %v", sum, r.store.coverage(seriesA))
+	if sum.Done != 1 || sum.Failed != 1 || r.store.Covered(seriesA).Covers(pipeline.Range{Start: day(1, 0), End: day(1, 6)}) {
+		t.Errorf("summary %+v, coverage %v", sum, r.store.Covered(seriesA))
 	}
 }
 
@@ -198,8 +196,8 @@ func TestBackfillRejectedStillRecorded(t *testing.T) {
 	})
 	sum, _ := r.e.Backfill(context.Background(), BackfillRequest{
 		Series: []pipeline.Series{seriesA}, Range: pipeline.Range{Start: day(1, 0), End: day(1, 12)}})
-	if sum.Done != 2 || sum.Stats.DeadLettered != 2 || len(r.dl.got) != 2 || r.store.markCount() != 2 {
-		t.Errorf("summary %+v, %d dead letters, %d marks", sum, len(r.dl.got), r.store.markCount())
+	if sum.Done != 2 || sum.Stats.DeadLettered != 2 || len(r.dl.Rejections()) != 2 || r.store.Marks() != 2 {
+		t.Errorf("summary %+v, %d dead letters, %d marks", sum, len(r.dl.Rejections()), r.store.Marks())
 	}
 }
 
@@ -236,8 +234,8 @@ func TestBackfillStopsOnCancelAndAbandonsAfterGrace(t *testing.T) {
 	if el := time.Since(start); el > 2*time.Second {
 		t.Errorf("returned after %v", el)
 	}
-	if !sum.Stopped || sum.Done != 0 || sum.Canceled != 16 || sum.Failed != 0 || r.store.markCount() != 0 {
-		t.Errorf("summary %+v, %d marks", sum, r.store.markCount())
+	if !sum.Stopped || sum.Done != 0 || sum.Canceled != 16 || sum.Failed != 0 || r.store.Marks() != 0 {
+		t.Errorf("summary %+v, %d marks", sum, r.store.Marks())
 	}
 }
 
@@ -257,8 +255,8 @@ func TestBackfillLetsInFlightWindowsFinishWithinGrace(t *testing.T) {
 	}()
 	sum, _ := r.e.Backfill(ctx, BackfillRequest{
 		Series: []pipeline.Series{seriesA}, Range: pipeline.Range{Start: day(1, 0), End: day(5, 0)}})
-	if !sum.Stopped || sum.Done != 2 || sum.Canceled != 14 || r.store.markCount() != 2 {
-		t.Errorf("summary %+v, %d marks: want the 2 windows in flight done and recorded", sum, r.store.markCount())
+	if !sum.Stopped || sum.Done != 2 || sum.Canceled != 14 || r.store.Marks() != 2 {
+		t.Errorf("summary %+v, %d marks: want the 2 windows in flight done and recorded", sum, r.store.Marks())
 	}
 }
 
@@ -269,11 +267,11 @@ func TestWindowsImport(t *testing.T) {
 	if err != nil || sum.Done != 2 || sum.Stats.Stored != 240 {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
-	if r.store.markCount() != 1 {
-		t.Errorf("%d windows recorded, want only the one with a range", r.store.markCount())
+	if r.store.Marks() != 1 {
+		t.Errorf("%d windows recorded, want only the one with a range", r.store.Marks())
 	}
 	sum, _ = r.e.Windows(context.Background(), ws[:1], false)
-	if sum.Done != 1 || sum.Stats.Duplicates != 120 || r.store.markCount() != 1 {
+	if sum.Done != 1 || sum.Stats.Duplicates != 120 || r.store.Marks() != 1 {
 		t.Errorf("summary %+v: without record nothing more is recorded", sum)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/sources/archive"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
@@ -52,26 +53,6 @@ func (s gzipSource) Fetch(context.Context, pipeline.Window) (io.ReadCloser, erro
 	return archive.NewReader(bytes.NewReader(s.gz)), nil
 }
 
-type discardSink struct{}
-
-func (discardSink) Write(_ context.Context, batch []pipeline.Event) (pipeline.WriteResult, error) {
-	return pipeline.WriteResult{Stored: len(batch)}, nil
-}
-func (discardSink) Close(context.Context) error { return nil }
-
-type nopDeadLetter struct{}
-
-func (nopDeadLetter) Put(context.Context, []pipeline.Rejection) error { return nil }
-func (nopDeadLetter) Where() string                                   { return "nowhere" }
-func (nopDeadLetter) Close(context.Context) error                     { return nil }
-
-type nopStore struct{}
-
-func (nopStore) Coverage(context.Context, pipeline.Series) (pipeline.Coverage, error) {
-	return nil, nil
-}
-func (nopStore) MarkStored(context.Context, pipeline.Series, pipeline.Range) error { return nil }
-
 // nopParser makes an event without parsing: the benchmark with it measures
 // everything but the transform.
 type nopParser struct{}
@@ -94,8 +75,8 @@ func benchEngine(b *testing.B, p pipeline.Parser) {
 	gz, raw := benchCorpus()
 	cfg := ingest.NewDefaultConfig()
 	cfg.Workers = runtime.NumCPU()
-	e, err := ingest.New(cfg, ingest.Deps{Source: gzipSource{gz}, Parser: p, Sink: discardSink{},
-		DeadLetter: nopDeadLetter{}, Checkpoints: nopStore{}})
+	e, err := ingest.New(cfg, ingest.Deps{Source: gzipSource{gz}, Parser: p, Sink: &pipelinetest.Discard{},
+		DeadLetter: &pipelinetest.DeadLetters{}, Checkpoints: &pipelinetest.Checkpoints{}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -125,5 +106,3 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
-
-func (nopStore) Close(context.Context) error { return nil }

@@ -48,7 +48,7 @@ func TestContinuousOnceFirstPassThenOverlap(t *testing.T) {
 		t.Errorf("first pass: %+v, want 4 windows", sum)
 	}
 	want := pipeline.Range{Start: at(9, 12, 0), End: at(10, 11, 50)}
-	if cov := r.store.coverage(seriesA); len(cov) != 1 || cov[0] != want {
+	if cov := r.store.Covered(seriesA); len(cov) != 1 || cov[0] != want {
 		t.Errorf("coverage %v, want %v", cov, want)
 	}
 	if got := obs.until[seriesA]; !got.Equal(want.End) {
@@ -61,25 +61,23 @@ func TestContinuousOnceFirstPassThenOverlap(t *testing.T) {
 	if sum.Planned != 1 || sum.Done != 1 || r.src.fetchCount(overlap) != 1 {
 		t.Errorf("second pass: %+v, fetched the overlap window %d times", sum, r.src.fetchCount(overlap))
 	}
-	if last := r.store.coverage(seriesA).Last(); !last.Equal(at(10, 11, 55)) {
+	if last := r.store.Covered(seriesA).Last(); !last.Equal(at(10, 11, 55)) {
 		t.Errorf("coverage ends %v", last)
 	}
 }
 
 func TestContinuousFillsGapsAndResumesAfterDowntime(t *testing.T) {
 	r := newRig(t, nil)
-	r.store.cov = map[pipeline.Series]pipeline.Coverage{
-		seriesA: {{Start: at(9, 12, 0), End: at(10, 0, 0)}, {Start: at(10, 6, 0), End: at(10, 11, 0)}},
-		seriesB: {{Start: at(1, 0, 0), End: at(2, 0, 0)}},
-	}
+	r.store.Set(seriesA, pipeline.Coverage{{Start: at(9, 12, 0), End: at(10, 0, 0)}, {Start: at(10, 6, 0), End: at(10, 11, 0)}})
+	r.store.Set(seriesB, pipeline.Coverage{{Start: at(1, 0, 0), End: at(2, 0, 0)}})
 	sum, _ := r.e.Continuous(context.Background(), []pipeline.Series{seriesA, seriesB}, true)
 	if sum.Failed != 0 {
 		t.Fatalf("summary %+v", sum)
 	}
-	if got := r.store.coverage(seriesA); !got.Covers(pipeline.Range{Start: at(9, 12, 0), End: at(10, 11, 50)}) {
+	if got := r.store.Covered(seriesA); !got.Covers(pipeline.Range{Start: at(9, 12, 0), End: at(10, 11, 50)}) {
 		t.Errorf("A: gap not filled: %v", got)
 	}
-	if got := r.store.coverage(seriesB); len(got) != 1 || !got[0].End.Equal(at(10, 11, 50)) || !got[0].Start.Equal(at(1, 0, 0)) {
+	if got := r.store.Covered(seriesB); len(got) != 1 || !got[0].End.Equal(at(10, 11, 50)) || !got[0].Start.Equal(at(1, 0, 0)) {
 		t.Errorf("B: did not resume from the end of coverage: %v", got)
 	}
 }
@@ -110,11 +108,11 @@ func TestContinuousRetriesFailingWindowUntilStored(t *testing.T) {
 		done <- sum
 	}()
 	deadline := time.After(10 * time.Second)
-	for !r.store.coverage(seriesA).Covers(stuck.Range()) {
+	for !r.store.Covered(seriesA).Covers(stuck.Range()) {
 		select {
 		case <-deadline:
 			cancel()
-			t.Fatalf("the failing window was never stored; coverage %v", r.store.coverage(seriesA))
+			t.Fatalf("the failing window was never stored; coverage %v", r.store.Covered(seriesA))
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -126,7 +124,7 @@ func TestContinuousRetriesFailingWindowUntilStored(t *testing.T) {
 	if sum.Failed != 2 || len(sum.Failures) != 0 || !sum.Stopped {
 		t.Errorf("summary %+v: want 2 failed passes and no failure left", sum)
 	}
-	cov := r.store.coverage(seriesA)
+	cov := r.store.Covered(seriesA)
 	if len(cov) != 1 || cov[0].Start.After(at(9, 12, 5)) {
 		t.Errorf("coverage has a gap or starts late: %v", cov)
 	}
@@ -157,11 +155,11 @@ func TestContinuousStuckSeriesDoesNotHoldOthers(t *testing.T) {
 	}()
 	target := base.Add(20*time.Minute - r.cfg.Lag)
 	deadline := time.After(10 * time.Second)
-	for r.store.coverage(seriesB).Last().Before(target) {
+	for r.store.Covered(seriesB).Last().Before(target) {
 		select {
 		case <-deadline:
 			cancel()
-			t.Fatalf("B stopped at %v", r.store.coverage(seriesB).Last())
+			t.Fatalf("B stopped at %v", r.store.Covered(seriesB).Last())
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -170,7 +168,7 @@ func TestContinuousStuckSeriesDoesNotHoldOthers(t *testing.T) {
 	if len(sum.Failures) == 0 || sum.Failures[0].Window.Series != seriesA {
 		t.Errorf("failures %v, want A's stuck window", sum.Failures)
 	}
-	if a := r.store.coverage(seriesA); len(a) != 2 {
+	if a := r.store.Covered(seriesA); len(a) != 2 {
 		t.Errorf("A coverage %v: want everything but the stuck window", a)
 	}
 }
@@ -193,8 +191,8 @@ func TestContinuousFailingSeriesDoesNotStopOthers(t *testing.T) {
 	if len(obs.kinds) != 8 || obs.kinds[0] != KindThrottle {
 		t.Errorf("retries observed %v, want 8 throttle", obs.kinds)
 	}
-	if r.store.coverage(seriesB) != nil || r.store.coverage(seriesA) == nil {
-		t.Errorf("coverage A %v, B %v", r.store.coverage(seriesA), r.store.coverage(seriesB))
+	if r.store.Covered(seriesB) != nil || r.store.Covered(seriesA) == nil {
+		t.Errorf("coverage A %v, B %v", r.store.Covered(seriesA), r.store.Covered(seriesB))
 	}
 }
 
@@ -204,7 +202,7 @@ func TestContinuousShutdown(t *testing.T) {
 		r := newRig(t, func(r *rig) { r.cfg.PollInterval = time.Hour })
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() {
-			for r.store.markCount() < 8 {
+			for r.store.Marks() < 8 {
 				time.Sleep(time.Millisecond)
 			}
 			cancel()
@@ -224,8 +222,8 @@ func TestContinuousShutdown(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(20*time.Millisecond, cancel)
 		sum, _ := r.e.Continuous(ctx, []pipeline.Series{seriesA, seriesB}, false)
-		if sum.Done != 0 || sum.Canceled != 8 || r.store.markCount() != 0 {
-			t.Errorf("summary %+v, %d marks", sum, r.store.markCount())
+		if sum.Done != 0 || sum.Canceled != 8 || r.store.Marks() != 0 {
+			t.Errorf("summary %+v, %d marks", sum, r.store.Marks())
 		}
 	})
 }
@@ -273,7 +271,7 @@ func TestFollowingAddAndRemove(t *testing.T) {
 	fl.Add(seriesA)
 	waitFor("A to be fetched twice", func() bool { return r.src.seriesFetches(seriesA) >= 2 })
 	fl.Add(seriesB, seriesA) // A is followed already
-	waitFor("B to be stored", func() bool { return r.store.coverage(seriesB) != nil })
+	waitFor("B to be stored", func() bool { return r.store.Covered(seriesB) != nil })
 	if got := fl.Series(); len(got) != 2 {
 		t.Fatalf("following %v, want A and B", got)
 	}
@@ -285,8 +283,8 @@ func TestFollowingAddAndRemove(t *testing.T) {
 	}
 	// B keeps going; A, once its pass in flight is over, is not fetched.
 	progress := func(d time.Duration) {
-		target := r.store.coverage(seriesB).Last().Add(d)
-		waitFor("B to go on", func() bool { return !r.store.coverage(seriesB).Last().Before(target) })
+		target := r.store.Covered(seriesB).Last().Add(d)
+		waitFor("B to go on", func() bool { return !r.store.Covered(seriesB).Last().Before(target) })
 	}
 	progress(5 * time.Minute)
 	before := r.src.seriesFetches(seriesA)

@@ -106,14 +106,14 @@ func TestFollowGroupsAsSeriesComeAndGo(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	stored := func(s pipeline.Series) func() bool { return func() bool { return r.store.coverage(s) != nil } }
+	stored := func(s pipeline.Series) func() bool { return func() bool { return r.store.Covered(s) != nil } }
 	waitFor("A and C to be stored", func() bool { return stored(seriesA)() && stored(seriesC)() })
 	moving.set(nil, seriesB) // ws-a deleted, ws-b created
 	waitFor("B to be stored", stored(seriesB))
 	// A, once a pass in flight is over, is not fetched any more.
 	progress := func() {
-		target := r.store.coverage(seriesB).Last().Add(10 * time.Minute)
-		waitFor("B to go on", func() bool { return !r.store.coverage(seriesB).Last().Before(target) })
+		target := r.store.Covered(seriesB).Last().Add(10 * time.Minute)
+		waitFor("B to go on", func() bool { return !r.store.Covered(seriesB).Last().Before(target) })
 	}
 	progress()
 	before := r.src.seriesFetches(seriesA)

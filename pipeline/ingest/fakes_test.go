@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 )
 
@@ -208,90 +209,13 @@ func (s *recSink) has(doc string) bool {
 
 var _ pipeline.Sink = (*recSink)(nil)
 
-type fakeDL struct {
-	err error
-	mu  sync.Mutex
-	got []pipeline.Rejection
-}
-
-func (d *fakeDL) Put(_ context.Context, rs []pipeline.Rejection) error {
-	if d.err != nil {
-		return d.err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, r := range rs {
-		r.Event.Doc = bytes.Clone(r.Event.Doc)
-		d.got = append(d.got, r)
-	}
-	return nil
-}
-
-func (d *fakeDL) Where() string               { return "memory" }
-func (d *fakeDL) Close(context.Context) error { return nil }
-
-var _ pipeline.DeadLetter = (*fakeDL)(nil)
-
-// memStore is an in-memory checkpoint store; onMark runs before a range is
-// recorded.
-type memStore struct {
-	mu      sync.Mutex
-	cov     map[pipeline.Series]pipeline.Coverage
-	marks   []pipeline.Window
-	onMark  func(s pipeline.Series, r pipeline.Range)
-	covErr  func(s pipeline.Series) error
-	markErr error
-}
-
-func (m *memStore) Coverage(_ context.Context, s pipeline.Series) (pipeline.Coverage, error) {
-	if m.covErr != nil {
-		if err := m.covErr(s); err != nil {
-			return nil, err
-		}
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cov[s], nil
-}
-
-func (m *memStore) MarkStored(_ context.Context, s pipeline.Series, r pipeline.Range) error {
-	if m.onMark != nil {
-		m.onMark(s, r)
-	}
-	if m.markErr != nil {
-		return m.markErr
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.cov == nil {
-		m.cov = map[pipeline.Series]pipeline.Coverage{}
-	}
-	m.cov[s] = m.cov[s].Add(r)
-	m.marks = append(m.marks, pipeline.Window{Series: s, Start: r.Start, End: r.End})
-	return nil
-}
-
-func (m *memStore) coverage(s pipeline.Series) pipeline.Coverage {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cov[s]
-}
-
-func (m *memStore) markCount() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.marks)
-}
-
-var _ pipeline.CheckpointStore = (*memStore)(nil)
-
 // rig is an engine over fakes.
 type rig struct {
 	parser pipeline.Parser // lineParser{} unless set
 	src    *fakeSource
 	sink   *recSink
-	dl     *fakeDL
-	store  *memStore
+	dl     *pipelinetest.DeadLetters
+	store  *pipelinetest.Checkpoints
 	cfg    Config
 	now    time.Time
 	e      *Engine
@@ -311,8 +235,8 @@ func newRig(t *testing.T, mod func(*rig)) *rig {
 	r := &rig{
 		src:   &fakeSource{body: func(w pipeline.Window) string { return lines(w, 120) }},
 		sink:  &recSink{},
-		dl:    &fakeDL{},
-		store: &memStore{},
+		dl:    &pipelinetest.DeadLetters{},
+		store: &pipelinetest.Checkpoints{},
 		cfg:   testConfig(),
 		now:   time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC),
 	}
@@ -354,5 +278,3 @@ func (s *fakeSource) seriesFetches(series pipeline.Series) int {
 	}
 	return n
 }
-
-func (m *memStore) Close(context.Context) error { return nil }

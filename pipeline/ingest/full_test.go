@@ -73,7 +73,7 @@ func TestBackfillStopsAtOnceWhenStorageIsFull(t *testing.T) {
 			t.Errorf("window %s: %d attempts, error %v; want 1 attempt, a full-storage error", f.Window, f.Attempts, f.Err)
 		}
 	}
-	if n := r.store.markCount(); n != 0 {
+	if n := r.store.Marks(); n != 0 {
 		t.Errorf("%d windows recorded", n)
 	}
 	if n := logs.count("THE SINK'S STORAGE IS FULL"); n != 1 {
@@ -101,7 +101,7 @@ func TestContinuousRetriesWhileStorageIsFull(t *testing.T) {
 	// Done when space is back and every window of the first pass is
 	// stored, the refused ones included: one range, no gap.
 	eventually(t, func() bool {
-		return fs.full.Load() < 0 && r.store.markCount() >= 4 && len(r.store.coverage(seriesA)) == 1
+		return fs.full.Load() < 0 && r.store.Marks() >= 4 && len(r.store.Covered(seriesA)) == 1
 	})
 	cancel()
 	sum := <-done

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
 	"github.com/aspaudit/aspaudit/sources/atlas"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
@@ -40,8 +41,8 @@ func newParkRig(t *testing.T, cfg Config) *parkRig {
 	t.Cleanup(client.Close)
 	logs := &syncBuffer{}
 	obs := &parkWatch{parked: map[pipeline.Series]string{}}
-	e, err := New(cfg, Deps{Source: client, Parser: lineParser{}, Sink: &recSink{}, DeadLetter: &fakeDL{},
-		Checkpoints: &memStore{}, Observer: obs, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	e, err := New(cfg, Deps{Source: client, Parser: lineParser{}, Sink: &recSink{}, DeadLetter: &pipelinetest.DeadLetters{},
+		Checkpoints: &pipelinetest.Checkpoints{}, Observer: obs, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
+	"github.com/aspaudit/aspaudit/pipeline/pipelinetest"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
 	"github.com/aspaudit/aspaudit/pipeline/secret"
 	"github.com/aspaudit/aspaudit/sources/atlas"
@@ -60,8 +61,8 @@ func backfillAgainstFake(t *testing.T, faults bool) time.Duration {
 	cfg.Retry = retry.Policy{Initial: 100 * time.Millisecond, Max: 400 * time.Millisecond, Multiplier: 2, Budget: time.Minute}
 	sink := &recSink{delay: 20 * time.Millisecond}
 	obs := &slotWatch{failed: map[pipeline.Window]bool{}, ever: map[pipeline.Window]bool{}}
-	e, err := New(cfg, Deps{Source: client, Parser: lineParser{}, Sink: sink, DeadLetter: &fakeDL{},
-		Checkpoints: &memStore{}, Observer: obs, Now: func() time.Time { return day(2, 0) }})
+	e, err := New(cfg, Deps{Source: client, Parser: lineParser{}, Sink: sink, DeadLetter: &pipelinetest.DeadLetters{},
+		Checkpoints: &pipelinetest.Checkpoints{}, Observer: obs, Now: func() time.Time { return day(2, 0) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,8 +102,9 @@ func TestWindowRejectedGoToDeadLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkInvariants(t, st)
-	if st.DeadLettered != 2 || st.Stored != 2 || len(r.dl.got) != 2 || string(r.dl.got[1].Event.Doc) != "reject 2" || r.dl.got[0].Reason == "" {
-		t.Errorf("stats %+v, dead letters %v", st, r.dl.got)
+	dead := r.dl.Rejections()
+	if st.DeadLettered != 2 || st.Stored != 2 || len(dead) != 2 || string(dead[1].Event.Doc) != "reject 2" || dead[0].Reason == "" {
+		t.Errorf("stats %+v, dead letters %v", st, dead)
 	}
 }
 
@@ -118,7 +119,7 @@ func TestWindowFailures(t *testing.T) {
 		{"fetch", func(r *rig) { r.src.fail = func(pipeline.Window, int) error { return boom } }, boom},
 		{"write", func(r *rig) { r.sink.err = boom }, boom},
 		{"dead letter", func(r *rig) {
-			r.dl.err = boom
+			r.dl.PutErr = boom
 			r.src.body = func(w pipeline.Window) string { return lines(w, 10) + "reject me\n" }
 		}, boom},
 		{"sink accounting", func(r *rig) { r.sink.lie = true }, nil},

@@ -15,11 +15,16 @@ var (
 	_ pipeline.DeadLetter      = (*DeadLetters)(nil)
 )
 
-// Checkpoints is an in-memory CheckpointStore. MarkErr, when set before
-// use, makes every MarkStored fail with it. The zero value is ready to use
-// and safe for concurrent use.
+// Checkpoints is an in-memory CheckpointStore. Set its fields before use:
+// MarkErr makes every MarkStored fail with it; OnMark runs at the start of
+// every MarkStored whose context has not ended (before MarkErr applies);
+// CoverageErr, when it returns an error for a series, makes Coverage of
+// that series fail with it. The zero value is ready to use and safe for
+// concurrent use.
 type Checkpoints struct {
-	MarkErr error
+	MarkErr     error
+	OnMark      func(s pipeline.Series, r pipeline.Range)
+	CoverageErr func(s pipeline.Series) error
 
 	mu     sync.Mutex
 	series map[pipeline.Series]pipeline.Coverage
@@ -31,6 +36,11 @@ func (c *Checkpoints) Coverage(ctx context.Context, s pipeline.Series) (pipeline
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("reading coverage of %s: %w", s, err)
 	}
+	if c.CoverageErr != nil {
+		if err := c.CoverageErr(s); err != nil {
+			return nil, err
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.series[s]), nil
@@ -40,6 +50,9 @@ func (c *Checkpoints) Coverage(ctx context.Context, s pipeline.Series) (pipeline
 func (c *Checkpoints) MarkStored(ctx context.Context, s pipeline.Series, r pipeline.Range) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("recording coverage of %s: %w", s, err)
+	}
+	if c.OnMark != nil {
+		c.OnMark(s, r)
 	}
 	if c.MarkErr != nil {
 		return c.MarkErr
@@ -52,6 +65,23 @@ func (c *Checkpoints) MarkStored(ctx context.Context, s pipeline.Series, r pipel
 	c.series[s] = c.series[s].Add(r)
 	c.marks++
 	return nil
+}
+
+// Set replaces the coverage of s, as if an earlier run had recorded it.
+func (c *Checkpoints) Set(s pipeline.Series, cov pipeline.Coverage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.series == nil {
+		c.series = make(map[pipeline.Series]pipeline.Coverage)
+	}
+	c.series[s] = slices.Clone(cov)
+}
+
+// Covered returns a copy of the coverage recorded for s.
+func (c *Checkpoints) Covered(s pipeline.Series) pipeline.Coverage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.series[s])
 }
 
 // Marks returns the number of successful MarkStored calls.
