@@ -42,7 +42,7 @@ func (e *Engine) Continuous(ctx context.Context, series []pipeline.Series, once 
 type Following struct {
 	r         *run
 	once      bool
-	followers map[pipeline.Series]*follower
+	followers map[pipeline.Series]*seriesFollower
 	wg        conc.WaitGroup
 }
 
@@ -51,7 +51,7 @@ type Following struct {
 func (e *Engine) Follow(ctx context.Context, once bool) *Following {
 	r := e.newRun(ctx, true)
 	r.service, r.following = !once, true
-	return &Following{r: r, once: once, followers: map[pipeline.Series]*follower{}}
+	return &Following{r: r, once: once, followers: map[pipeline.Series]*seriesFollower{}}
 }
 
 // Add follows series not followed yet.
@@ -61,7 +61,7 @@ func (fl *Following) Add(series ...pipeline.Series) {
 			continue
 		}
 		ctx, cancel := context.WithCancel(fl.r.stop)
-		f := &follower{r: fl.r, s: s, ctx: ctx, quit: cancel, wake: make(chan struct{}, 1)}
+		f := &seriesFollower{r: fl.r, s: s, ctx: ctx, quit: cancel, wake: make(chan struct{}, 1)}
 		fl.followers[s] = f
 		fl.wg.Go(func() {
 			defer cancel()
@@ -100,8 +100,9 @@ func (fl *Following) Wait() Summary {
 	return fl.r.summary()
 }
 
-// follower follows one series in continuous mode.
-type follower struct {
+// seriesFollower follows one series in continuous mode, for a Following
+// (which follows a set of series; groupFollower follows groups of them).
+type seriesFollower struct {
 	r      *run
 	s      pipeline.Series
 	anchor time.Time // where this process started the series
@@ -115,7 +116,7 @@ type follower struct {
 	cov pipeline.Coverage
 }
 
-func (f *follower) follow(once bool) {
+func (f *seriesFollower) follow(once bool) {
 	cfg := f.r.e.cfg
 	failures := 0
 	for {
@@ -151,7 +152,7 @@ func (f *follower) follow(once bool) {
 
 // parkedWait waits for a recheck of the parked series: Following.Recheck,
 // or pipeline.park_recheck.
-func (f *follower) parkedWait() {
+func (f *seriesFollower) parkedWait() {
 	t := time.NewTimer(f.r.e.cfg.ParkRecheck)
 	defer t.Stop()
 	select {
@@ -162,7 +163,7 @@ func (f *follower) parkedWait() {
 }
 
 // removed ends a removed series: what failed of it no longer counts.
-func (f *follower) removed() {
+func (f *seriesFollower) removed() {
 	f.r.unpark(f.s, true)
 	f.r.forget(f.s)
 	f.r.e.obs.SeriesRemoved(f.s)
@@ -170,7 +171,7 @@ func (f *follower) removed() {
 }
 
 // pass plans the series from its coverage and settles the planned windows.
-func (f *follower) pass() error {
+func (f *seriesFollower) pass() error {
 	r := f.r
 	cov, err := r.coverage(f.s)
 	if err != nil {
@@ -223,7 +224,7 @@ func (f *follower) pass() error {
 
 // covered adds a recorded window to the series' coverage and reports the
 // series' progress.
-func (f *follower) covered(w pipeline.Window) {
+func (f *seriesFollower) covered(w pipeline.Window) {
 	f.mu.Lock()
 	f.cov = f.cov.Add(w.Range())
 	until := contiguousUntil(f.cov, f.anchor)
