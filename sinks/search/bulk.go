@@ -46,7 +46,7 @@ func (s *Sink) attempt(ctx context.Context, items []*item) (sent, again []*item,
 func (s *Sink) readAnswer(raw []byte, sent []*item) ([]*item, error) {
 	if conn.AllCreated(raw, len(sent)) {
 		for _, it := range sent {
-			it.w.settle(it.idx, outcome{kind: stored, status: http.StatusCreated})
+			it.w.settle(it.idx, outcome{fate: stored, status: http.StatusCreated})
 		}
 		return nil, nil
 	}
@@ -65,9 +65,9 @@ func (s *Sink) settleItems(items []*item, answers []conn.BulkItem) []*item {
 		a := answers[i]
 		switch conn.ItemVerdictOf(a) {
 		case conn.ItemStored:
-			it.w.settle(it.idx, outcome{kind: stored, status: a.Status})
+			it.w.settle(it.idx, outcome{fate: stored, status: a.Status})
 		case conn.ItemDuplicate:
-			it.w.settle(it.idx, outcome{kind: duplicate, status: a.Status})
+			it.w.settle(it.idx, outcome{fate: duplicate, status: a.Status})
 		case conn.ItemFull:
 			// Retrying waits for someone to free space: the window layer
 			// decides whether to (see pipeline.StorageFull).
@@ -75,7 +75,7 @@ func (s *Sink) settleItems(items []*item, answers []conn.BulkItem) []*item {
 		case conn.ItemRetry:
 			again = append(again, it)
 		default:
-			it.w.settle(it.idx, outcome{kind: rejected, status: a.Status, reason: a.Error.Text()})
+			it.w.settle(it.idx, outcome{fate: rejected, status: a.Status, reason: a.Error.Text()})
 		}
 	}
 	return again

@@ -63,7 +63,7 @@ func (s *Sink) deliver(ctx context.Context, items []*item) {
 func (s *Sink) split(ctx context.Context, items []*item) {
 	if len(items) == 1 {
 		it := items[0]
-		it.w.settle(it.idx, outcome{kind: rejected, status: http.StatusRequestEntityTooLarge,
+		it.w.settle(it.idx, outcome{fate: rejected, status: http.StatusRequestEntityTooLarge,
 			reason: fmt.Sprintf("request_entity_too_large: the event alone (%d bytes) exceeds the cluster's http.max_content_length", it.size())})
 		return
 	}
@@ -76,7 +76,7 @@ func (s *Sink) split(ctx context.Context, items []*item) {
 
 // noteRetry counts a retry in each Write call concerned and logs it.
 func (s *Sink) noteRetry(items []*item, whole bool, attempt int, err error, wait time.Duration) {
-	seen := map[*write]int{}
+	seen := map[*writeCall]int{}
 	for _, it := range items {
 		if whole {
 			seen[it.w] = 1

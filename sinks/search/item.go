@@ -13,10 +13,10 @@ import (
 // doc is the caller's bytes, read only while the event's Write call waits
 // (see write.use), or a compacted copy.
 type item struct {
-	w    *write // the Write call it belongs to
-	idx  int    // its index in that call's batch
-	head []byte // the action line: {"create":{"_index":...,"_id":...}}\n
-	doc  []byte // the document, on one line, without the newline
+	w    *writeCall // the Write call it belongs to
+	idx  int        // its index in that call's batch
+	head []byte     // the action line: {"create":{"_index":...,"_id":...}}\n
+	doc  []byte     // the document, on one line, without the newline
 }
 
 // size is the item's share of a request body.

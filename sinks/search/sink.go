@@ -102,7 +102,7 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 	if err := s.guard(ctx, batch); err != nil {
 		return pipeline.WriteResult{}, err
 	}
-	w := newWrite(len(batch))
+	w := newWriteCall(len(batch))
 	items := s.encode(w, batch)
 	if err := s.queue.add(ctx, items); err != nil {
 		w.abandon()
@@ -120,7 +120,7 @@ func (s *Sink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.Writ
 // encode turns batch into items, settling at once the events that cannot
 // be sent (see document). The action lines share one buffer and the items
 // one slice, so a batch costs a few allocations, not one per event.
-func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
+func (s *Sink) encode(w *writeCall, batch []pipeline.Event) []*item {
 	namer := indexNamer{prefix: s.cfg.IndexPrefix, granularity: s.cfg.IndexGranularity}
 	var others map[pipeline.LogType]*indexNamer // the other log types' namers, rarely needed
 	all := make([]item, 0, len(batch))
@@ -129,7 +129,7 @@ func (s *Sink) encode(w *write, batch []pipeline.Event) []*item {
 	for i, ev := range batch {
 		doc, err := document(ev)
 		if err != nil {
-			w.settle(i, outcome{kind: rejected, reason: "invalid_event: " + err.Error()})
+			w.settle(i, outcome{fate: rejected, reason: "invalid_event: " + err.Error()})
 			continue
 		}
 		n := &namer

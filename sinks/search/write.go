@@ -7,11 +7,11 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 )
 
-// kind is what became of one event.
-type kind uint8
+// fate is what became of one event.
+type fate uint8
 
 const (
-	unsettled kind = iota
+	unsettled fate = iota
 	stored
 	duplicate
 	rejected
@@ -20,14 +20,14 @@ const (
 
 // outcome is the settled state of one event.
 type outcome struct {
-	kind   kind
+	fate   fate
 	status int
 	reason string
 }
 
-// write tracks the events of one Write call until each is settled. Its
+// writeCall tracks the events of one Write call until each is settled. Its
 // items may travel in several requests, settled by several senders.
-type write struct {
+type writeCall struct {
 	mu       sync.Mutex
 	outcomes []outcome
 	left     int
@@ -45,7 +45,7 @@ type write struct {
 
 // read runs f, which reads the write's documents, unless the write was
 // abandoned; then it does nothing.
-func (w *write) read(f func() error) error {
+func (w *writeCall) read(f func() error) error {
 	w.use.RLock()
 	defer w.use.RUnlock()
 	if w.abandoned.Load() {
@@ -56,14 +56,14 @@ func (w *write) read(f func() error) error {
 
 // abandon marks the write as given up by its caller and waits until no
 // sender reads its documents any more.
-func (w *write) abandon() {
+func (w *writeCall) abandon() {
 	w.abandoned.Store(true)
 	w.use.Lock()
 	defer w.use.Unlock()
 }
 
-func newWrite(n int) *write {
-	w := &write{outcomes: make([]outcome, n), left: n, done: make(chan struct{})}
+func newWriteCall(n int) *writeCall {
+	w := &writeCall{outcomes: make([]outcome, n), left: n, done: make(chan struct{})}
 	if n == 0 {
 		close(w.done)
 	}
@@ -71,10 +71,10 @@ func newWrite(n int) *write {
 }
 
 // settle records the outcome of event idx.
-func (w *write) settle(idx int, o outcome) {
+func (w *writeCall) settle(idx int, o outcome) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.outcomes[idx].kind != unsettled {
+	if w.outcomes[idx].fate != unsettled {
 		return
 	}
 	w.outcomes[idx] = o
@@ -82,34 +82,34 @@ func (w *write) settle(idx int, o outcome) {
 }
 
 // fail records that the outcome of event idx is unknown because of err.
-func (w *write) fail(idx int, err error) {
+func (w *writeCall) fail(idx int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.outcomes[idx].kind != unsettled {
+	if w.outcomes[idx].fate != unsettled {
 		return
 	}
 	if w.err == nil {
 		w.err = err
 	}
-	w.outcomes[idx].kind = unknown
+	w.outcomes[idx].fate = unknown
 	w.countDown()
 }
 
-func (w *write) countDown() {
+func (w *writeCall) countDown() {
 	w.left--
 	if w.left == 0 {
 		close(w.done)
 	}
 }
 
-func (w *write) addRetries(n int) {
+func (w *writeCall) addRetries(n int) {
 	w.mu.Lock()
 	w.retries += n
 	w.mu.Unlock()
 }
 
 // result builds the WriteResult of a settled write from its batch.
-func (w *write) result(batch []pipeline.Event) (pipeline.WriteResult, error) {
+func (w *writeCall) result(batch []pipeline.Event) (pipeline.WriteResult, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
@@ -117,7 +117,7 @@ func (w *write) result(batch []pipeline.Event) (pipeline.WriteResult, error) {
 	}
 	r := pipeline.WriteResult{Retries: w.retries}
 	for i, o := range w.outcomes {
-		switch o.kind {
+		switch o.fate {
 		case stored:
 			r.Stored++
 		case duplicate:

@@ -76,8 +76,9 @@ type seriesDoc struct {
 	Updated      time.Time        `json:"updated"`
 }
 
-// stored is a series document as read, with the version to write against.
-type stored struct {
+// versionedCoverage is a series document as read, with the version to
+// write against.
+type versionedCoverage struct {
 	found       bool
 	seqNo       int64
 	primaryTerm int64
@@ -174,17 +175,17 @@ func (s *CheckpointStore) newDoc(series pipeline.Series, c pipeline.Coverage) se
 
 // read fetches a series' document; a missing document or index is empty
 // coverage.
-func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (stored, error) {
+func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (versionedCoverage, error) {
 	path := "/" + url.PathEscape(s.index.name) + "/_doc/" + docID(series)
 	a, err := call(ctx, s.tp, http.MethodGet, path, nil, nil)
 	if err != nil {
-		return stored{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
+		return versionedCoverage{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
 	}
 	if a.Status == http.StatusNotFound {
-		return stored{}, nil
+		return versionedCoverage{}, nil
 	}
 	if err := a.Err(); err != nil {
-		return stored{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
+		return versionedCoverage{}, fmt.Errorf("reading the checkpoint of %s: %w", series, err)
 	}
 	var got struct {
 		Found       bool      `json:"found"`
@@ -193,12 +194,12 @@ func (s *CheckpointStore) read(ctx context.Context, series pipeline.Series) (sto
 		Source      seriesDoc `json:"_source"`
 	}
 	if err := json.Unmarshal(a.Body, &got); err != nil {
-		return stored{}, fmt.Errorf("reading the checkpoint of %s: decoding: %w", series, err)
+		return versionedCoverage{}, fmt.Errorf("reading the checkpoint of %s: decoding: %w", series, err)
 	}
 	if src := got.Source.Series; src.ProjectID != series.ProjectID || src.Workspace != series.Workspace || src.Processor != series.Processor {
-		return stored{}, pipeline.Permanent(fmt.Errorf("reading the checkpoint of %s: document %s belongs to %s/%s/%s", series, docID(series), src.ProjectID, src.Workspace, src.Processor))
+		return versionedCoverage{}, pipeline.Permanent(fmt.Errorf("reading the checkpoint of %s: document %s belongs to %s/%s/%s", series, docID(series), src.ProjectID, src.Workspace, src.Processor))
 	}
-	return stored{found: true, seqNo: got.SeqNo, primaryTerm: got.PrimaryTerm, coverage: pipeline.Normalize(got.Source.Ranges)}, nil
+	return versionedCoverage{found: true, seqNo: got.SeqNo, primaryTerm: got.PrimaryTerm, coverage: pipeline.Normalize(got.Source.Ranges)}, nil
 }
 
 // Close does nothing: the store holds no resource of its own (the sink's
