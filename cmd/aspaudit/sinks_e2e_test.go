@@ -77,20 +77,20 @@ func searchTargetAt(t testing.TB, which, u, sinkURL string) target {
 	t.Helper()
 	prefix := searchtest.IndexName(t, "e2e-audit-")
 	stateIdx := searchtest.IndexName(t, "e2e-state-")
-	kind := "elasticsearch"
+	sinkType := "elasticsearch"
 	if which == "OS" {
-		kind = "opensearch"
+		sinkType = "opensearch"
 	}
 	searchtest.DeleteIndices(t, u, prefix+"-*")
 	searchtest.DeleteIndices(t, u, stateIdx)
 	searchtest.DeleteIndexTemplate(t, u, prefix)
 	t.Cleanup(func() { deletePolicy(t, u, which, prefix+"-retention") })
 	dir := t.TempDir()
-	section := "ASPAUDIT_SINK__" + strings.ToUpper(kind) + "__"
+	section := "ASPAUDIT_SINK__" + strings.ToUpper(sinkType) + "__"
 	return target{
 		name: which, url: u, prefix: prefix, state: stateIdx, dataDir: dir,
 		env: env{
-			"ASPAUDIT_SINK__TYPE":    kind,
+			"ASPAUDIT_SINK__TYPE":    sinkType,
 			section + "URLS":         sinkURL,
 			section + "INDEX_PREFIX": prefix,
 			section + "STATE_INDEX":  stateIdx,

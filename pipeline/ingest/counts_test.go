@@ -25,7 +25,7 @@ func TestSummaryCountsEventsOfUnfinishedWindows(t *testing.T) {
 	st := sum.Stats
 	// 20 full batches of 50 are written; the last 24 events wait for a
 	// batch that the read error cuts short.
-	if got := len(r.sink.stored()); got != 1000 {
+	if got := len(r.sink.docs()); got != 1000 {
 		t.Fatalf("the sink holds %d events, want the 1000 of full batches", got)
 	}
 	if st.Stored != 1000 || st.Duplicates != 2000 || st.Events != 3*1024 || st.Lines != 3*1024 {
@@ -49,7 +49,7 @@ func TestSummaryCountsEventsOfAbandonedWindows(t *testing.T) {
 	if sum.Done != 0 || sum.Canceled != 1 {
 		t.Fatalf("summary %+v", sum)
 	}
-	stored := int64(len(r.sink.stored()))
+	stored := int64(len(r.sink.docs()))
 	if stored == 0 || sum.Stats.Stored != stored {
 		t.Errorf("summary says stored %d, the sink holds %d", sum.Stats.Stored, stored)
 	}

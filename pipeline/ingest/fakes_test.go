@@ -190,7 +190,8 @@ func (s *recSink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.W
 
 func (s *recSink) Close(context.Context) error { return nil }
 
-func (s *recSink) stored() []string {
+// docs returns the documents stored, in the order stored.
+func (s *recSink) docs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.order...)

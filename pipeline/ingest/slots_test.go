@@ -72,7 +72,7 @@ func backfillAgainstFake(t *testing.T, faults bool) time.Duration {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Done != 120 || sum.Failed != 0 || sum.Stats.Stored != 120*150 || len(sink.stored()) != 120*150 {
+	if sum.Done != 120 || sum.Failed != 0 || sum.Stats.Stored != 120*150 || len(sink.docs()) != 120*150 {
 		t.Fatalf("done %d, failed %d, stored %d: want 120 windows and %d events", sum.Done, sum.Failed, sum.Stats.Stored, 120*150)
 	}
 	obs.mu.Lock()

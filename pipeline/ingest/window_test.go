@@ -37,7 +37,7 @@ func TestWindowStoresEveryLineOnceInOrder(t *testing.T) {
 		t.Errorf("stats %+v, want 5000 lines stored, %d bytes", st, len(body))
 	}
 	want := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	if got := r.sink.stored(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := r.sink.docs(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("the sink did not get the lines in order (%d of %d)", len(got), len(want))
 	}
 	for i, n := range r.sink.batches {
