@@ -20,14 +20,17 @@ const (
 
 // streamsPage is one page of GET /groups/{groupId}/streams.
 type streamsPage struct {
-	Results []struct {
-		Name   string `json:"name"`
-		Region struct {
-			Provider string `json:"cloudProvider"`
-			Region   string `json:"region"`
-		} `json:"dataProcessRegion"`
-	} `json:"results"`
-	TotalCount int `json:"totalCount"`
+	Results    []workspaceItem `json:"results"`
+	TotalCount int             `json:"totalCount"`
+}
+
+// workspaceItem is one workspace of the listing.
+type workspaceItem struct {
+	Name   string `json:"name"`
+	Region struct {
+		Provider string `json:"cloudProvider"`
+		Region   string `json:"region"`
+	} `json:"dataProcessRegion"`
 }
 
 // Workspaces returns the names of every stream processing workspace of the
@@ -39,25 +42,44 @@ func (c *Client) Workspaces(ctx context.Context, projectID string) ([]string, er
 	if err := CheckProjectID(projectID); err != nil {
 		return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
 	}
-	var names []string
+	items, err := listPages(ctx, c, call, []any{"project", projectID}, func(ctx context.Context, page int) ([]workspaceItem, int, error) {
+		p, err := c.streamsPage(ctx, projectID, page, call)
+		return p.Results, p.TotalCount, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(items))
+	for _, r := range items {
+		names = append(names, r.Name)
+		c.places.record(projectID, r.Name, pipeline.Place{Provider: r.Region.Provider, Region: r.Region.Region})
+	}
+	return names, nil
+}
+
+// listPages reads every page of a paginated Atlas listing (itemsPerPage,
+// pageNum, totalCount): fetch gets page n, counted from 1. Each page is
+// retried with Config.Retry, so the error, if any, is final: permanent for
+// answers that will not change, else the last failure once the retry
+// budget is spent or ctx ended.
+func listPages[T any](ctx context.Context, c *Client, call string, logArgs []any, fetch func(ctx context.Context, page int) ([]T, int, error)) ([]T, error) {
+	var out []T
 	for page := 1; page <= maxPages; page++ {
-		var p streamsPage
+		var items []T
+		var total int
 		err := c.cfg.Retry.Do(ctx, func(ctx context.Context) error {
 			var err error
-			p, err = c.streamsPage(ctx, projectID, page, call)
+			items, total, err = fetch(ctx, page)
 			return err
 		}, func(attempt int, err error, wait time.Duration) {
-			c.log.Warn("listing workspaces failed, retrying", "project", projectID, "attempt", attempt, "wait", wait, "error", err)
+			c.log.Warn(call+" failed, retrying", append(logArgs, "attempt", attempt, "wait", wait, "error", err)...)
 		})
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range p.Results {
-			names = append(names, r.Name)
-			c.places.record(projectID, r.Name, pipeline.Place{Provider: r.Region.Provider, Region: r.Region.Region})
-		}
-		if len(p.Results) == 0 || len(names) >= p.TotalCount {
-			return names, nil
+		out = append(out, items...)
+		if len(items) == 0 || len(out) >= total {
+			return out, nil
 		}
 	}
 	return nil, fmt.Errorf("%s: more than %d pages", call, maxPages)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 )
@@ -38,25 +37,10 @@ func (c *Client) Projects(ctx context.Context, orgID string) ([]Project, error) 
 			return nil, pipeline.Permanent(fmt.Errorf("%s: %w", call, err))
 		}
 	}
-	var out []Project
-	for page := 1; page <= maxPages; page++ {
-		var p projectsPage
-		err := c.cfg.Retry.Do(ctx, func(ctx context.Context) error {
-			var err error
-			p, err = c.projectsPage(ctx, path, page, call)
-			return err
-		}, func(attempt int, err error, wait time.Duration) {
-			c.log.Warn("listing projects failed, retrying", "organization", orgID, "attempt", attempt, "wait", wait, "error", err)
-		})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Results...)
-		if len(p.Results) == 0 || len(out) >= p.TotalCount {
-			return out, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: more than %d pages", call, maxPages)
+	return listPages(ctx, c, call, []any{"organization", orgID}, func(ctx context.Context, page int) ([]Project, int, error) {
+		p, err := c.projectsPage(ctx, path, page, call)
+		return p.Results, p.TotalCount, err
+	})
 }
 
 func (c *Client) projectsPage(ctx context.Context, path string, page int, call string) (projectsPage, error) {
