@@ -1,7 +1,6 @@
 package atlastest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -118,19 +117,7 @@ func (f *Fake) serveProjectList(w http.ResponseWriter, r *http.Request, rec *Req
 		writeError(w, rec.Status, "ORG_NOT_FOUND", fmt.Sprintf("No organization with ID %s exists.", org))
 		return
 	}
-	per, page, ok := pageParams(r, f.cfg.MaxItemsPerPage)
-	if !ok {
-		rec.Status = http.StatusBadRequest
-		writeError(w, rec.Status, "INVALID_QUERY_PARAMETER", "itemsPerPage and pageNum must be positive integers.")
-		return
-	}
-	rec.Status = http.StatusOK
-	w.Header().Set("Content-Type", "application/vnd.atlas.2023-02-01+json")
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"links":      []any{map[string]string{"href": "http://" + r.Host + r.URL.RequestURI(), "rel": "self"}},
-		"results":    pageSlice(items, per, page),
-		"totalCount": len(items),
-	})
+	f.writeListing(w, r, rec, len(items), func(per, page int) any { return pageSlice(items, per, page) })
 }
 
 func pageSlice[T any](items []T, per, page int) []T {

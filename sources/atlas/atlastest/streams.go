@@ -37,6 +37,13 @@ func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 		writeRule(w, rule)
 		return
 	}
+	f.writeListing(w, r, &rec, len(names), func(per, page int) any { return pageOf(rec.Project, names, per, page) })
+}
+
+// writeListing answers one page of a paginated listing of total items
+// (itemsPerPage, pageNum; results, totalCount), or 400 for paging
+// parameters that are not positive integers, as Atlas does.
+func (f *Fake) writeListing(w http.ResponseWriter, r *http.Request, rec *Request, total int, results func(per, page int) any) {
 	per, page, ok := pageParams(r, f.cfg.MaxItemsPerPage)
 	if !ok {
 		rec.Status = http.StatusBadRequest
@@ -47,8 +54,8 @@ func (f *Fake) serveStreams(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/vnd.atlas.2023-02-01+json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"links":      []any{map[string]string{"href": "http://" + r.Host + r.URL.RequestURI(), "rel": "self"}},
-		"results":    pageOf(rec.Project, names, per, page),
-		"totalCount": len(names),
+		"results":    results(per, page),
+		"totalCount": total,
 	})
 }
 
