@@ -11,10 +11,17 @@ import (
 )
 
 // defaultIndexPrefixes are the index prefixes of the log types other than
-// the audit log (whose prefix is index_prefix).
-var defaultIndexPrefixes = map[string]string{
-	pipeline.OperationalLog.Name(): "atlas-streams-ops",
-}
+// the audit log (whose prefix is index_prefix), from pipeline's table of
+// log types.
+var defaultIndexPrefixes = func() map[string]string {
+	out := map[string]string{}
+	for _, t := range pipeline.LogTypes {
+		if spec, _ := t.Spec(); t != pipeline.AuditLog && spec.IndexPrefix != "" {
+			out[t.Name()] = spec.IndexPrefix
+		}
+	}
+	return out
+}()
 
 // PrefixOf returns the index prefix of a log type's events: index_prefix
 // for the audit log, index_prefixes.<log type> for the others.

@@ -33,6 +33,11 @@ type Config struct {
 	// OperationalAPIVersion is the versioned media type of the
 	// operational-log download.
 	OperationalAPIVersion string `koanf:"operational_api_version"`
+	// APIVersions are the versioned media types of the log downloads by
+	// log type name (api_versions.operational); an entry overrides the
+	// keys above, and a log type without one uses the version the
+	// specification declares (pipeline.LogTypeSpec.APIVersion).
+	APIVersions map[string]string `koanf:"api_versions"`
 	// LogTypes are the logs fetched of every project that does not list
 	// its own: "audit" (the default), "operational".
 	LogTypes []string `koanf:"log_types"`
@@ -138,8 +143,9 @@ type Timeouts struct {
 // minutes per operation.
 func NewDefaultConfig() Config {
 	return Config{
-		APIVersion:            "2023-02-01",
-		OperationalAPIVersion: DefaultOperationalAPIVersion,
+		APIVersion:            documentedVersion(pipeline.AuditLog),
+		OperationalAPIVersion: documentedVersion(pipeline.OperationalLog),
+		APIVersions:           map[string]string{},
 		LogTypes:              []string{"audit"},
 		Organizations:         []OrgConfig{},
 		Exclude:               []string{},
@@ -176,6 +182,7 @@ func (c Config) Validate() error {
 	if !versionPattern.MatchString(c.OperationalAPIVersion) {
 		add("operational_api_version", "%q is not a date like 2025-03-12", c.OperationalAPIVersion)
 	}
+	errs = append(errs, c.validateAPIVersions())
 	errs = append(errs, validateLogTypes("log_types", c.LogTypes))
 	if !versionPattern.MatchString(c.DiscoveryAPIVersion) {
 		add("discovery_api_version", "%q is not a date like 2023-02-01", c.DiscoveryAPIVersion)

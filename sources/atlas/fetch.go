@@ -44,12 +44,13 @@ func (c *Client) Fetch(ctx context.Context, w pipeline.Window) (io.ReadCloser, e
 	}
 	info := c.info
 	info.project, info.workspace = w.ProjectID, w.Workspace
-	info.apiVersion, info.versionKey, info.documented, info.log = ep.version(c.cfg), ep.versionKey, ep.documented, ep.what
+	version, versionKey := ep.version(c.cfg)
+	info.apiVersion, info.versionKey, info.documented, info.log = version, versionKey, ep.documented, ep.what
 	resp, err := c.do(ctx, request{
 		endpoint: ep.name,
 		call:     call,
 		url:      c.logURL(w, ep),
-		accept:   "application/vnd.atlas." + ep.version(c.cfg) + "+gzip",
+		accept:   "application/vnd.atlas." + version + "+gzip",
 		info:     info,
 	})
 	if err != nil {

@@ -2,6 +2,8 @@ package templates
 
 import "github.com/aspaudit/aspaudit/pipeline"
 
+func init() { registerFields(pipeline.OperationalLog, operationalFields) }
+
 // operationalFields lists every field the operational log's parser
 // (pipeline/transform/oplog) writes. The line's members that map to no ECS
 // field are kept under atlas.streams.log.fields, flattened: searchable
@@ -32,12 +34,4 @@ var operationalFields = []field{
 	{"atlas.streams.log.format", keyword},
 	{"atlas.streams.log.time_source", keyword},
 	{"atlas.streams.log.fields", flat},
-}
-
-// fieldsOf returns the field table of a log type's indices.
-func fieldsOf(t pipeline.LogType) []field {
-	if t == pipeline.OperationalLog {
-		return operationalFields
-	}
-	return fields
 }
