@@ -13,8 +13,38 @@ var groupID = regexp.MustCompile(`^([a-f0-9]{24})$`)
 
 // serveAuditLogs is GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs.
 func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
-	rec := f.newRecord(r, "auditLogs")
-	rec.Workspace = r.PathValue("tenantName")
+	f.serveDownload(w, r, r.PathValue("tenantName"), download{
+		endpoint: "auditLogs",
+		versions: f.versions,
+		source:   f.source,
+		fileName: fileName,
+		served: func(ws *workspace, rec Request) {
+			if f.cfg.AuditAccess {
+				f.appendAccess(ws, accessLine(rec, time.Now()))
+			}
+		},
+	})
+}
+
+// download is what differs between the log downloads the fake serves;
+// everything else (errors, faults, rate limit, body shapes) they share.
+type download struct {
+	// endpoint names the download in records and rules.
+	endpoint string
+	// versions are the Accept versions served and retired.
+	versions func() (served, retired []string)
+	// source gives a workspace's lines of this log.
+	source func(ws *workspace) LogFunc
+	// fileName is the Content-Disposition file name.
+	fileName func(workspace, processor string, q Query) string
+	// served, if set, runs after a whole 200 body was written.
+	served func(ws *workspace, rec Request)
+}
+
+// serveDownload downloads one log of workspace tenant as Atlas does.
+func (f *Fake) serveDownload(w http.ResponseWriter, r *http.Request, tenant string, dl download) {
+	rec := f.newRecord(r, dl.endpoint)
+	rec.Workspace = tenant
 	rec.Processor = r.URL.Query().Get("spName")
 	aborted := false
 	defer func() {
@@ -25,11 +55,11 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
 		return
 	}
-	ws, q, version, ok := f.checkDownload(w, r, &rec, f.versions)
+	ws, q, version, ok := f.checkDownload(w, r, &rec, dl.versions)
 	if !ok {
 		return
 	}
-	if rule := f.matchRule("auditLogs", rec.Project, rec.Workspace); rule != nil {
+	if rule := f.matchRule(dl.endpoint, rec.Project, rec.Workspace); rule != nil {
 		rec.Status, rec.Fault = rule.Status, "inject"
 		writeRule(w, rule)
 		return
@@ -40,23 +70,16 @@ func (f *Fake) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 		rec.Status = status
 		return
 	}
-	if f.serveBody(w, r, ws, q, version, d, &rec) {
+	if f.writeDownload(w, r, dl.source(ws), dl.fileName(rec.Workspace, rec.Processor, q), q, version, d, &rec) {
 		// Dropping the connection mid-body is what http.ErrAbortHandler is
 		// for; record first, since the deferred record is skipped.
 		aborted = true
 		f.record(w, rec)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-// serveBody writes the window's body; it reports whether the connection
-// must be dropped (a cut body).
-func (f *Fake) serveBody(w http.ResponseWriter, r *http.Request, ws *workspace, q Query, version string, d fault, rec *Request) bool {
-	cut := f.writeDownload(w, r, f.source(ws), fileName(rec.Workspace, rec.Processor, q), q, version, d, rec)
-	if f.cfg.AuditAccess && !cut && rec.Status == http.StatusOK {
-		f.appendAccess(ws, accessLine(*rec, time.Now()))
+	if dl.served != nil && rec.Status == http.StatusOK {
+		dl.served(ws, rec)
 	}
-	return cut
 }
 
 // checkDownload answers a log download's errors (bad project id, a

@@ -71,40 +71,12 @@ func (f *Fake) serveStreamsAction(w http.ResponseWriter, r *http.Request) {
 // download's behaviour (errors, faults, rate limit, body shapes), with its
 // own Accept version.
 func (f *Fake) serveOperationalLogs(w http.ResponseWriter, r *http.Request, tenant string) {
-	rec := f.newRecord(r, "operationalLogs")
-	rec.Workspace = tenant
-	rec.Processor = r.URL.Query().Get("spName")
-	aborted := false
-	defer func() {
-		if !aborted {
-			f.record(w, rec)
-		}
-	}()
-	if !f.authenticate(w, r, &rec) || !f.admit(w, &rec) {
-		return
-	}
-	ws, q, version, ok := f.checkDownload(w, r, &rec, f.operationalVersions)
-	if !ok {
-		return
-	}
-	if rule := f.matchRule("operationalLogs", rec.Project, rec.Workspace); rule != nil {
-		rec.Status, rec.Fault = rule.Status, "inject"
-		writeRule(w, rule)
-		return
-	}
-	d := f.drawFault()
-	rec.Fault = d.name()
-	if status := d.writeAnswer(w, rec.Project); status != 0 {
-		rec.Status = status
-		return
-	}
-	src := f.operationalSource(ws)
-	name := operationalFileName(rec.Workspace, rec.Processor, q)
-	if f.writeDownload(w, r, src, name, q, version, d, &rec) {
-		aborted = true
-		f.record(w, rec)
-		panic(http.ErrAbortHandler)
-	}
+	f.serveDownload(w, r, tenant, download{
+		endpoint: "operationalLogs",
+		versions: f.operationalVersions,
+		source:   f.operationalSource,
+		fileName: operationalFileName,
+	})
 }
 
 // writeDownload writes a window's body; it reports whether the connection
