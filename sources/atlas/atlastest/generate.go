@@ -38,27 +38,38 @@ func GenerateLines(seed uint64, start, end time.Time, n int) []Line {
 
 // Lines returns n lines spread over [start, end), sorted by time.
 func (g Generator) Lines(start, end time.Time, n int) []Line {
-	out := make([]Line, 0, n)
-	for i := range n {
-		out = append(out, g.Line(i, slotTime(start, end, n, i, g.Seed)))
-	}
-	return out
+	return slotLines(start, end, n, g.Seed, g.Line)
 }
 
 // Func returns a LogFunc serving the same lines as Lines(start, end, n)
 // without holding them: each is made when a query reaches it.
 func (g Generator) Func(start, end time.Time, n int) LogFunc {
+	return slotFunc(start, end, n, g.Seed, g.Line)
+}
+
+// slotLines returns the n lines line makes for the n time slots of
+// [start, end), sorted by time.
+func slotLines(start, end time.Time, n int, seed uint64, line func(i int, t time.Time) Line) []Line {
+	out := make([]Line, 0, n)
+	for i := range n {
+		out = append(out, line(i, slotTime(start, end, n, i, seed)))
+	}
+	return out
+}
+
+// slotFunc is a LogFunc serving slotLines' lines without holding them:
+// each is made when a query reaches its slot.
+func slotFunc(start, end time.Time, n int, seed uint64, line func(i int, t time.Time) Line) LogFunc {
 	return func(q Query, yield func([]byte) bool) {
-		first := max(0, slotIndex(start, end, n, q.Start)-1)
-		for i := first; i < n; i++ {
-			t := slotTime(start, end, n, i, g.Seed)
+		for i := max(0, slotIndex(start, end, n, q.Start)-1); i < n; i++ {
+			t := slotTime(start, end, n, i, seed)
 			if !t.Before(q.End) {
 				return
 			}
 			if t.Before(q.Start) {
 				continue
 			}
-			l := g.Line(i, t)
+			l := line(i, t)
 			if q.Processor != "" && l.Processor != q.Processor {
 				continue
 			}

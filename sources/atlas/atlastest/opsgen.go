@@ -30,34 +30,13 @@ type OperationalGenerator struct {
 
 // Lines returns n lines spread over [start, end), sorted by time.
 func (g OperationalGenerator) Lines(start, end time.Time, n int) []Line {
-	out := make([]Line, 0, n)
-	for i := range n {
-		out = append(out, g.Line(i, slotTime(start, end, n, i, g.Seed)))
-	}
-	return out
+	return slotLines(start, end, n, g.Seed, g.Line)
 }
 
 // Func returns a LogFunc serving the same lines as Lines(start, end, n)
 // without holding them.
 func (g OperationalGenerator) Func(start, end time.Time, n int) LogFunc {
-	return func(q Query, yield func([]byte) bool) {
-		for i := max(0, slotIndex(start, end, n, q.Start)-1); i < n; i++ {
-			t := slotTime(start, end, n, i, g.Seed)
-			if !t.Before(q.End) {
-				return
-			}
-			if t.Before(q.Start) {
-				continue
-			}
-			l := g.Line(i, t)
-			if q.Processor != "" && l.Processor != q.Processor {
-				continue
-			}
-			if !yield([]byte(l.Text)) {
-				return
-			}
-		}
-	}
+	return slotFunc(start, end, n, g.Seed, g.Line)
 }
 
 // opMessage is one kind of operational event.
