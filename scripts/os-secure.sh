@@ -12,23 +12,9 @@ SECURE_ROLES_FILE=$SCRIPT_DIR/os-secure-roles.json
 
 # secure_plugin_zip: downloads the security plugin matching $VERSION.
 secure_plugin_zip() {
-	local name=opensearch-security-$VERSION.0 zip
-	zip=$CACHE/zips/$name.zip
-	if [[ ! -s $zip ]]; then
-		command -v mvn >/dev/null || die "mvn not found; needed to download $name"
-		log "downloading org.opensearch.plugin:opensearch-security:$VERSION.0:zip (mvn dependency:copy)"
-		local tmp
-		tmp=$(mktemp -d "$CACHE/zips/.dl.XXXXXX")
-		if ! mvn -q -B -Dstyle.color=never dependency:copy \
-			"-Dartifact=org.opensearch.plugin:opensearch-security:$VERSION.0:zip" \
-			"-DoutputDirectory=$tmp" >&2; then
-			rm -rf "$tmp"
-			die "could not download org.opensearch.plugin:opensearch-security:$VERSION.0:zip"
-		fi
-		mv "$tmp/$name.zip" "$zip"
-		rm -rf "$tmp"
-	fi
-	echo "$zip"
+	local name=opensearch-security-$VERSION.0
+	maven_zip "org.opensearch.plugin:opensearch-security:$VERSION.0" "$name"
+	echo "$CACHE/zips/$name.zip"
 }
 
 # secure_install_plugin: installs the plugin into $DIST_DIR once.

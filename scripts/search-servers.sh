@@ -113,23 +113,30 @@ run_as() {
 
 # ------------------------------------------------------------- downloads --
 
+# maven_zip GROUP:ARTIFACT:VERSION NAME: downloads the zip from Maven Central
+# into $CACHE/zips/NAME.zip once (mvn puts it there as NAME.zip).
+maven_zip() {
+	local gav=$1 name=$2 zip=$CACHE/zips/$2.zip
+	mkdir -p "$CACHE/zips"
+	[[ -s $zip ]] && return
+	command -v mvn >/dev/null || die "mvn not found; needed to download $name"
+	log "downloading $gav:zip (mvn dependency:copy)"
+	local tmp
+	tmp=$(mktemp -d "$CACHE/zips/.dl.XXXXXX")
+	if ! mvn -q -B -Dstyle.color=never dependency:copy \
+		"-Dartifact=$gav:zip" \
+		"-DoutputDirectory=$tmp" >&2; then
+		rm -rf "$tmp"
+		die "could not download $gav:zip"
+	fi
+	mv "$tmp/$name.zip" "$zip"
+	rm -rf "$tmp"
+}
+
 ensure_dist() { # uses target_info globals
 	local zip=$CACHE/zips/$DIST_NAME.zip dist=$DIST_DIR
-	mkdir -p "$CACHE/zips" "$CACHE/dist"
-	if [[ ! -s $zip ]]; then
-		command -v mvn >/dev/null || die "mvn not found; needed to download $DIST_NAME"
-		log "downloading $GROUP_ID:$ARTIFACT:$VERSION:zip (mvn dependency:copy)"
-		local tmp
-		tmp=$(mktemp -d "$CACHE/zips/.dl.XXXXXX")
-		if ! mvn -q -B -Dstyle.color=never dependency:copy \
-			"-Dartifact=$GROUP_ID:$ARTIFACT:$VERSION:zip" \
-			"-DoutputDirectory=$tmp" >&2; then
-			rm -rf "$tmp"
-			die "could not download $GROUP_ID:$ARTIFACT:$VERSION:zip"
-		fi
-		mv "$tmp/$DIST_NAME.zip" "$zip"
-		rm -rf "$tmp"
-	fi
+	mkdir -p "$CACHE/dist"
+	maven_zip "$GROUP_ID:$ARTIFACT:$VERSION" "$DIST_NAME"
 	if [[ ! -x $dist/bin/$ARTIFACT ]]; then
 		log "unpacking $DIST_NAME.zip"
 		local tmp
