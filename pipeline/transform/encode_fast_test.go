@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/isotime"
 )
 
 // TestIPTextMatchesFormatting checks that writing an ip by copying its text
@@ -46,7 +48,7 @@ func TestStampFollowsTime(t *testing.T) {
 	var s stamp
 	t0 := time.Date(2026, 11, 1, 10, 15, 30, 123e6, time.UTC)
 	for _, at := range []time.Time{time.Unix(0, 0).UTC(), t0, t0, t0.Add(time.Millisecond), t0.Add(-time.Hour), time.Unix(0, 0).UTC()} {
-		if got, want := string(s.text(at)), string(appendTime(nil, at)); got != want {
+		if got, want := string(s.text(at)), string(isotime.Append(nil, at)); got != want {
 			t.Errorf("stamp of %v = %s, want %s", at, got, want)
 		}
 	}

@@ -3,6 +3,8 @@ package transform
 import (
 	"strconv"
 	"time"
+
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/isotime"
 )
 
 // docWriter appends a JSON document by hand. Keys are constants of this
@@ -155,7 +157,7 @@ func (w *docWriter) integer(k string, v optInt) {
 
 func (w *docWriter) time(k string, t time.Time) {
 	b := append(appendKey(w.doc(), w.comma, k), '"')
-	b = appendTime(b, t)
+	b = isotime.Append(b, t)
 	w.set(append(b, '"'))
 	w.comma = true
 }
