@@ -8,6 +8,7 @@ import (
 
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/pipeline/transform/internal/corpus"
+	"github.com/aspaudit/aspaudit/pipeline/transform/jsonbench/goccypath"
 	"github.com/buger/jsonparser"
 	"github.com/bytedance/sonic"
 	gojson "github.com/goccy/go-json"
@@ -216,5 +217,42 @@ func BenchmarkTransformParse(b *testing.B) {
 		if _, err := p.Parse(raw, benchWindow); err != nil {
 			b.Fatal(err)
 		}
+	})
+}
+
+// BenchmarkGoccyFull is goccy/go-json producing the engine's output: the
+// full document with every repair, and the id (see goccypath and its
+// TestSameOutput*).
+func BenchmarkGoccyFull(b *testing.B) {
+	p := goccypath.New()
+	run(b, func(raw []byte) {
+		if _, err := p.Parse(raw, benchWindow); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkGoccyFloor is the least library work of a same-output goccy
+// path: decoding each line into its members and encoding its full,
+// prepared document, plus the id; none of the field reading, repairs or
+// bounds. No such path can be faster.
+func BenchmarkGoccyFloor(b *testing.B) { benchmarkGoccyFloor(b, false) }
+
+// BenchmarkGoccyFloorRaw is BenchmarkGoccyFloor with the free-form fields
+// encoded from the line's JSON text, as if no line needed a repair.
+func BenchmarkGoccyFloorRaw(b *testing.B) { benchmarkGoccyFloor(b, true) }
+
+func benchmarkGoccyFloor(b *testing.B, rawFreeForm bool) {
+	p := goccypath.New()
+	floors := make([]*goccypath.Floor, len(lines))
+	for i, l := range lines {
+		floors[i] = p.NewFloor(l, benchWindow, rawFreeForm)
+	}
+	i := 0 // run hands the lines over in order
+	run(b, func([]byte) {
+		if _, err := floors[i%len(floors)].Run(); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	})
 }
