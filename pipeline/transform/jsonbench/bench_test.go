@@ -2,13 +2,14 @@ package jsonbench
 
 import (
 	stdjson "encoding/json"
+	"sort"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/pipeline/transform/internal/corpus"
-	"github.com/aspaudit/aspaudit/pipeline/transform/jsonbench/goccypath"
+	"github.com/aspaudit/aspaudit/pipeline/transform/jsonbench/libpath"
 	"github.com/buger/jsonparser"
 	"github.com/bytedance/sonic"
 	gojson "github.com/goccy/go-json"
@@ -220,31 +221,52 @@ func BenchmarkTransformParse(b *testing.B) {
 	})
 }
 
-// BenchmarkGoccyFull is goccy/go-json producing the engine's output: the
-// full document with every repair, and the id (see goccypath and its
-// TestSameOutput*).
-func BenchmarkGoccyFull(b *testing.B) {
-	p := goccypath.New()
-	run(b, func(raw []byte) {
-		if _, err := p.Parse(raw, benchWindow); err != nil {
-			b.Fatal(err)
-		}
-	})
+// BenchmarkFull is each library producing the engine's output: the full
+// document with every repair, and the id (see libpath and its
+// TestSameOutput*). encoding/json/v2 is among them when built with
+// GOEXPERIMENT=jsonv2.
+func BenchmarkFull(b *testing.B) {
+	for _, name := range codecNames() {
+		b.Run(name, func(b *testing.B) {
+			p := libpath.NewWith(libpath.Codecs[name])
+			run(b, func(raw []byte) {
+				if _, err := p.Parse(raw, benchWindow); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
 }
 
-// BenchmarkGoccyFloor is the least library work of a same-output goccy
-// path: decoding each line into its members and encoding its full,
-// prepared document, plus the id; none of the field reading, repairs or
-// bounds. No such path can be faster.
-func BenchmarkGoccyFloor(b *testing.B) { benchmarkGoccyFloor(b, false) }
+func codecNames() []string {
+	names := make([]string, 0, len(libpath.Codecs))
+	for name := range libpath.Codecs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
 
-// BenchmarkGoccyFloorRaw is BenchmarkGoccyFloor with the free-form fields
-// encoded from the line's JSON text, as if no line needed a repair.
-func BenchmarkGoccyFloorRaw(b *testing.B) { benchmarkGoccyFloor(b, true) }
+// BenchmarkFloor is the least library work of a same-output path:
+// decoding each line into its members (a map: unknown members kept, keys
+// told apart exactly) and encoding its full, prepared document, plus the
+// id; none of the field reading, repairs or bounds. No same-output path
+// on that library can be faster. "raw" encodes the free-form fields from
+// the line's JSON text, as if no line needed a repair.
+func BenchmarkFloor(b *testing.B) {
+	for _, name := range codecNames() {
+		for _, rawFreeForm := range []bool{false, true} {
+			sub := name
+			if rawFreeForm {
+				sub += "-raw"
+			}
+			b.Run(sub, func(b *testing.B) { benchmarkFloor(b, libpath.NewWith(libpath.Codecs[name]), rawFreeForm) })
+		}
+	}
+}
 
-func benchmarkGoccyFloor(b *testing.B, rawFreeForm bool) {
-	p := goccypath.New()
-	floors := make([]*goccypath.Floor, len(lines))
+func benchmarkFloor(b *testing.B, p *libpath.Parser, rawFreeForm bool) {
+	floors := make([]*libpath.Floor, len(lines))
 	for i, l := range lines {
 		floors[i] = p.NewFloor(l, benchWindow, rawFreeForm)
 	}

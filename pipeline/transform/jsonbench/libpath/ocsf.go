@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"errors"
@@ -27,8 +27,8 @@ func (r *record) readOCSF(top map[string]raw) error {
 	return nil
 }
 
-func readOptInt(dst *optInt, v raw) bool {
-	dst.v, dst.ok = intValue(v)
+func (d reader) readOptInt(dst *optInt, v raw) bool {
+	dst.v, dst.ok = d.intValue(v)
 	return dst.ok
 }
 
@@ -36,29 +36,29 @@ func (r *record) ocsfMember(k string, v raw) (taken bool, err error) {
 	o := &r.ocsf
 	switch k {
 	case "class_uid":
-		return readOptInt(&o.classUID, v), nil
+		return r.readOptInt(&o.classUID, v), nil
 	case "category_uid":
-		return readOptInt(&o.categoryUID, v), nil
+		return r.readOptInt(&o.categoryUID, v), nil
 	case "activity_id":
-		return readOptInt(&o.activityID, v), nil
+		return r.readOptInt(&o.activityID, v), nil
 	case "type_uid":
-		return readOptInt(&o.typeUID, v), nil
+		return r.readOptInt(&o.typeUID, v), nil
 	case "severity_id":
-		return readOptInt(&o.severityID, v), nil
+		return r.readOptInt(&o.severityID, v), nil
 	case "status_id":
-		return readOptInt(&o.statusID, v), nil
+		return r.readOptInt(&o.statusID, v), nil
 	case "time":
-		if r.time, err = parseTime(v); err != nil {
+		if r.time, err = r.parseTime(v); err != nil {
 			return false, fmt.Errorf("ocsf line: time %s: %w", excerpt(v), err)
 		}
 		return true, nil
 	case "metadata":
-		m, _ := object(v)
-		o.metadata, o.correlation = v, stringMember(m, "correlation_uid")
+		m, _ := r.object(v)
+		o.metadata, o.correlation = v, r.stringMember(m, "correlation_uid")
 		return true, nil
 	case "unmapped":
-		m, _ := object(v)
-		o.unmapped, o.unmappedAtyp = v, stringMember(m, "atype")
+		m, _ := r.object(v)
+		o.unmapped, o.unmappedAtyp = v, r.stringMember(m, "atype")
 		return true, nil
 	}
 	return r.ocsfObjectMember(k, v), nil
@@ -72,87 +72,87 @@ func (r *record) ocsfObjectMember(k string, v raw) bool {
 	case "user":
 		return r.readOCSFUser(v)
 	case "src_endpoint":
-		return readOCSFEndpoint(&r.src, v)
+		return r.readOCSFEndpoint(&r.src, v)
 	case "dst_endpoint":
-		return readOCSFEndpoint(&r.dst, v)
+		return r.readOCSFEndpoint(&r.dst, v)
 	case "api":
 		return r.readAPI(v)
 	case "auth_protocol":
-		return setString(&o.authProtocol, v)
+		return r.setString(&o.authProtocol, v)
 	case "message":
-		return setString(&r.message, v)
+		return r.setString(&r.message, v)
 	case "status_code":
-		o.statusCode = scalarText(v)
+		o.statusCode = r.scalarText(v)
 		return o.statusCode != nil
 	case "status_detail":
-		return setString(&o.statusDetail, v)
+		return r.setString(&o.statusDetail, v)
 	}
 	return false
 }
 
 func (r *record) readActor(v raw) bool {
-	m, ok := object(v)
+	m, ok := r.object(v)
 	if !ok {
 		return false
 	}
-	if u, ok := object(m["user"]); ok {
+	if u, ok := r.object(m["user"]); ok {
 		m = u
 	}
-	if name := nonEmpty(m, "name"); name != "" {
+	if name := r.nonEmpty(m, "name"); name != "" {
 		r.user = splitQualified(name)
 	}
-	if s, ok := str(m["uid"]); ok {
+	if s, ok := r.str(m["uid"]); ok {
 		r.ocsf.userUID = &s
 	}
-	if groups, ok := array(m["groups"]); ok {
+	if groups, ok := r.array(m["groups"]); ok {
 		for _, g := range groups {
-			gm, _ := object(g)
-			if name := nonEmpty(gm, "name"); name != "" {
+			gm, _ := r.object(g)
+			if name := r.nonEmpty(gm, "name"); name != "" {
 				r.roles = append(r.roles, splitQualified(name))
 			}
 		}
 	}
-	if group, ok := object(m["group"]); ok {
+	if group, ok := r.object(m["group"]); ok {
 		if privs, ok := group["privileges"]; ok {
-			r.roles, _ = readNames(r.roles, privs, "role")
+			r.roles, _ = r.readNames(r.roles, privs, "role")
 		}
 	}
 	return true
 }
 
 func (r *record) readOCSFUser(v raw) bool {
-	m, ok := object(v)
+	m, ok := r.object(v)
 	if !ok {
 		return false
 	}
-	if name := nonEmpty(m, "name"); name != "" {
+	if name := r.nonEmpty(m, "name"); name != "" {
 		r.target = splitQualified(name)
 	}
-	if uid := stringMember(m, "uid"); uid != nil && r.ocsf.userUID == nil {
+	if uid := r.stringMember(m, "uid"); uid != nil && r.ocsf.userUID == nil {
 		r.ocsf.userUID = uid
 	}
 	return true
 }
 
-func readOCSFEndpoint(e *endpoint, v raw) bool {
-	m, ok := object(v)
+func (d reader) readOCSFEndpoint(e *endpoint, v raw) bool {
+	m, ok := d.object(v)
 	if !ok {
 		return false
 	}
 	*e = endpoint{}
-	if s, ok := str(m["ip"]); ok {
+	if s, ok := d.str(m["ip"]); ok {
 		e.setAddress(s)
 	}
 	if p, ok := m["port"]; ok {
-		e.port, e.hasPort = intValue(p)
+		e.port, e.hasPort = d.intValue(p)
 	}
-	if s, ok := str(m["hostname"]); ok {
+	if s, ok := d.str(m["hostname"]); ok {
 		e.domain = &s
 	}
 	unix := false
 	for _, k := range [...]string{"interface_name", "interface"} {
 		if iv, ok := m[k]; ok {
-			s, isStr := str(iv)
+			s, isStr := d.str(iv)
 			unix = isStr && s == "unix"
 		}
 	}
@@ -163,12 +163,12 @@ func readOCSFEndpoint(e *endpoint, v raw) bool {
 }
 
 func (r *record) readAPI(v raw) bool {
-	m, ok := object(v)
+	m, ok := r.object(v)
 	if !ok {
 		return false
 	}
 	o := &r.ocsf
-	if s, ok := str(m["operation"]); ok {
+	if s, ok := r.str(m["operation"]); ok {
 		o.apiOperation = &s
 	}
 	if req, ok := m["request"]; ok {
@@ -176,14 +176,14 @@ func (r *record) readAPI(v raw) bool {
 	}
 	if resp, ok := m["response"]; ok {
 		o.apiResponse = resp
-		rm, _ := object(resp)
+		rm, _ := r.object(resp)
 		if c, ok := rm["code"]; ok && (isNumber(c) || len(c) > 2 && c[0] == '"') {
 			o.respCode = c
 		}
-		if s := nonEmpty(rm, "error"); s != "" {
+		if s := r.nonEmpty(rm, "error"); s != "" {
 			o.respError = &s
 		}
-		if s := nonEmpty(rm, "message"); s != "" {
+		if s := r.nonEmpty(rm, "message"); s != "" {
 			o.respMessage = &s
 		}
 	}

@@ -6,4 +6,4 @@
 // that its rate can be compared with the engine's for the same output.
 // It exists for that comparison only (see the jsonbench benchmarks and
 // TestSameOutput).
-package goccypath
+package libpath

@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"bytes"
@@ -99,14 +99,24 @@ func errText(err error) string {
 
 func TestSameOutputCorpus(t *testing.T) {
 	lines := corpus.Mixed(4096)
-	n := compare(t, lines, window, transform.New(transform.NewDefaultConfig()), New())
-	t.Logf("corpus: %d of %d lines differ", n, len(lines))
-	if n != 0 {
-		t.Errorf("%d corpus lines differ", n)
+	for name, lib := range Codecs {
+		t.Run(name, func(t *testing.T) {
+			n := compare(t, lines, window, transform.New(transform.NewDefaultConfig()), NewWith(lib))
+			t.Logf("%s: corpus: %d of %d lines differ", name, n, len(lines))
+			if n != 0 {
+				t.Errorf("%d corpus lines differ", n)
+			}
+		})
 	}
 }
 
 func TestSameOutputGolden(t *testing.T) {
+	for name, lib := range Codecs {
+		t.Run(name, func(t *testing.T) { sameOutputGolden(t, name, lib) })
+	}
+}
+
+func sameOutputGolden(t *testing.T, name string, codec Codec) {
 	dirs, _ := filepath.Glob("../../testdata/golden/*")
 	if len(dirs) == 0 {
 		t.Fatal("no golden cases")
@@ -133,7 +143,7 @@ func TestSameOutputGolden(t *testing.T) {
 			}
 		}
 		var opts []transform.Option
-		lib := New()
+		lib := NewWith(codec)
 		if b, err := os.ReadFile(filepath.Join(dir, "place.json")); err == nil {
 			var pl pipeline.Place
 			_ = json.Unmarshal(b, &pl)
@@ -146,5 +156,5 @@ func TestSameOutputGolden(t *testing.T) {
 			differ += n
 		})
 	}
-	t.Logf("golden: %d of %d lines differ", differ, total)
+	t.Logf("%s: golden: %d of %d lines differ", name, differ, total)
 }

@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import "unicode/utf8"
 
@@ -16,6 +16,7 @@ const (
 // by the library, which writes the replacement character. Values past the
 // bounds are cut and reported.
 type flattener struct {
+	reader
 	clean bool
 	cut   bool
 }
@@ -31,14 +32,14 @@ func (f *flattener) value(v raw, depth int) any {
 			return cutText(v)
 		}
 		if v[0] == '[' {
-			els, _ := array(v)
+			els, _ := f.array(v)
 			out := make([]any, len(els))
 			for i, el := range els {
 				out[i] = f.value(el, depth+1)
 			}
 			return out
 		}
-		m, _ := object(v)
+		m, _ := f.object(v)
 		out := make(map[string]any, len(m))
 		for k, val := range m {
 			if len(k) > maxFlatKey {
@@ -54,7 +55,7 @@ func (f *flattener) value(v raw, depth int) any {
 			v = append(append(raw{'"'}, cutEscaped(v[1:len(v)-1], maxFlatString)...), '"')
 		}
 		if !f.clean {
-			s, _ := str(v)
+			s, _ := f.str(v)
 			return s
 		}
 	}

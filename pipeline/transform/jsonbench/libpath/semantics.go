@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"strconv"
@@ -29,22 +29,22 @@ func (r *record) mongoSemantics() {
 		}
 	}
 	atype := *r.mongo.atype
-	param, _ := object(r.mongo.param)
+	param, _ := r.object(r.mongo.param)
 	if atype == "authenticate" {
-		r.mechanism = stringMember(param, "mechanism")
+		r.mechanism = r.stringMember(param, "mechanism")
 	}
 	switch {
 	case len(r.mongo.users) > 0:
 		r.user = r.mongo.users[0]
 	case atype == "authenticate":
-		r.user = qname{name: nonEmpty(param, "user"), db: nonEmpty(param, "db")}
+		r.user = qname{name: r.nonEmpty(param, "user"), db: r.nonEmpty(param, "db")}
 	case atype == "logout":
-		if names, _ := readNames(nil, param["initialUsers"], "user"); len(names) > 0 {
+		if names, _ := r.readNames(nil, param["initialUsers"], "user"); len(names) > 0 {
 			r.user = names[0]
 		}
 	}
 	if userManagementAtypes[atype] {
-		r.target = qname{name: nonEmpty(param, "user"), db: nonEmpty(param, "db")}
+		r.target = qname{name: r.nonEmpty(param, "user"), db: r.nonEmpty(param, "db")}
 	}
 }
 
@@ -63,7 +63,7 @@ func (r *record) ocsfSemantics() {
 	r.outcome = r.ocsfOutcome()
 	r.code = o.statusCode
 	if r.code == nil && o.respCode != nil {
-		r.code = scalarText(o.respCode)
+		r.code = r.scalarText(o.respCode)
 	}
 	r.reason = o.statusDetail
 	if r.reason == nil {
@@ -95,7 +95,7 @@ func (r *record) ocsfOutcome() string {
 	if o.respError != nil {
 		return "failure"
 	}
-	if n, isInt := intValue(o.respCode); isInt {
+	if n, isInt := r.intValue(o.respCode); isInt {
 		if n == 0 {
 			return "success"
 		}
@@ -150,7 +150,7 @@ func namesProcessor(action string) bool {
 func (r *record) lineProcessor() *string {
 	byName := r.action != nil && namesProcessor(*r.action)
 	for _, obj := range [...]raw{r.mongo.param, r.ocsf.apiRequest, r.ocsf.unmapped} {
-		if p := findProcessor(obj, byName, 1); p != nil {
+		if p := r.findProcessor(obj, byName, 1); p != nil {
 			return p
 		}
 	}
@@ -161,8 +161,8 @@ func (r *record) lineProcessor() *string {
 // they are looked at (a map has no member order).
 var processorKeys = [...]string{"processorName", "streamProcessorName", "streamProcessor", "spName", "processor"}
 
-func findProcessor(obj raw, byName bool, depth int) *string {
-	m, ok := object(obj)
+func (d reader) findProcessor(obj raw, byName bool, depth int) *string {
+	m, ok := d.object(obj)
 	if !ok {
 		return nil
 	}
@@ -170,23 +170,23 @@ func findProcessor(obj raw, byName bool, depth int) *string {
 	// where the engine takes the first in the line (the same unless an
 	// object names a processor under two keys).
 	for _, k := range processorKeys {
-		if s, ok := str(m[k]); ok && s != "" {
+		if s, ok := d.str(m[k]); ok && s != "" {
 			return &s
 		}
 	}
 	if byName {
-		if s, ok := str(m["name"]); ok && s != "" {
+		if s, ok := d.str(m["name"]); ok && s != "" {
 			return &s
 		}
 	}
 	for _, k := range sortedKeys(m) {
-		if s, ok := str(m[k]); ok && s != "" && strings.HasSuffix(k, "StreamProcessor") {
+		if s, ok := d.str(m[k]); ok && s != "" && strings.HasSuffix(k, "StreamProcessor") {
 			return &s
 		}
 	}
 	if depth > 0 {
 		for _, k := range [...]string{"args", "data"} {
-			if p := findProcessor(m[k], byName, depth-1); p != nil {
+			if p := d.findProcessor(m[k], byName, depth-1); p != nil {
 				return p
 			}
 		}
@@ -195,11 +195,11 @@ func findProcessor(obj raw, byName bool, depth int) *string {
 }
 
 // scalarText is a string's content or a number's text.
-func scalarText(v raw) *string {
+func (d reader) scalarText(v raw) *string {
 	if isNumber(v) {
 		return ptr(string(v))
 	}
-	if s, ok := str(v); ok {
+	if s, ok := d.str(v); ok {
 		return &s
 	}
 	return nil

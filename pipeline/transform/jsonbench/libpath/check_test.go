@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"bytes"
@@ -77,6 +77,8 @@ func TestSameOutputFuzzSeeds(t *testing.T) {
 		}
 		lines = append(lines, []byte(s))
 	}
-	n := compare(t, lines, window, transform.New(transform.NewDefaultConfig()), New())
-	t.Logf("fuzz seeds: %d of %d lines differ", n, len(lines))
+	for name, lib := range Codecs {
+		n := compare(t, lines, window, transform.New(transform.NewDefaultConfig()), NewWith(lib))
+		t.Logf("%s: fuzz seeds: %d of %d lines differ", name, n, len(lines))
+	}
 }

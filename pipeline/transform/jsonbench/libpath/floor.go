@@ -1,9 +1,8 @@
-package goccypath
+package libpath
 
 import (
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
-	gojson "github.com/goccy/go-json"
 )
 
 // Floor holds, for one line, the document Parse builds, so that the least
@@ -11,6 +10,7 @@ import (
 // the line into its members (a map, which keeps the unknown ones and
 // tells keys apart exactly) and encoding the full document.
 type Floor struct {
+	lib  Codec
 	line []byte
 	doc  document
 	win  pipeline.Window
@@ -21,9 +21,9 @@ type Floor struct {
 // key, bad UTF-8 or bound needed a repair), which the encoder then
 // only copies: a lower floor still.
 func (p *Parser) NewFloor(line []byte, w pipeline.Window, rawFreeForm bool) *Floor {
-	f := &Floor{line: trimLineEnding(line), win: w}
+	f := &Floor{lib: p.Lib, line: trimLineEnding(line), win: w}
 	ingested := "2026-11-01T00:00:00.000Z"
-	var r record
+	r := record{reader: reader{p.Lib}}
 	if err := r.read(f.line); err != nil {
 		p.failure(&f.doc, f.line, "", w, ingested, err)
 	} else {
@@ -39,11 +39,11 @@ func (p *Parser) NewFloor(line []byte, w pipeline.Window, rawFreeForm bool) *Flo
 // document encode.
 func (f *Floor) Run() ([]byte, error) {
 	var top map[string]raw
-	if err := gojson.Unmarshal(f.line, &top); err != nil {
+	if err := f.lib.Unmarshal(f.line, &top); err != nil {
 		return nil, err
 	}
 	f.doc.Event.ID = transform.DocumentID(f.win.ProjectID, f.win.Workspace, f.line)
-	return gojson.MarshalWithOption(&f.doc, gojson.DisableHTMLEscape())
+	return f.lib.Marshal(&f.doc)
 }
 
 func (f *Floor) keepRaw(r *record) {

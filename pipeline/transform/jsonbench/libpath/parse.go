@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/transform"
 	"github.com/aspaudit/aspaudit/pipeline/transform/internal/isotime"
-	gojson "github.com/goccy/go-json"
 )
 
 // Parser turns raw audit lines into event documents as transform.Parser
@@ -22,11 +21,15 @@ type Parser struct {
 	AgentVersion string
 	Place        pipeline.Place
 	Now          func() time.Time
+	Lib          Codec
 }
 
-// New returns a parser with the transform's defaults.
-func New() *Parser {
-	return &Parser{KeepOriginal: true, AgentVersion: "dev", Now: time.Now}
+// New returns a parser with the transform's defaults using goccy/go-json.
+func New() *Parser { return NewWith(Goccy{}) }
+
+// NewWith returns a parser with the transform's defaults using lib.
+func NewWith(lib Codec) *Parser {
+	return &Parser{KeepOriginal: true, AgentVersion: "dev", Now: time.Now, Lib: lib}
 }
 
 // Parse turns one line into an event, as transform.Parser.Parse does.
@@ -34,7 +37,7 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	ev := pipeline.Event{ID: transform.DocumentID(w.ProjectID, w.Workspace, line)} // trims the line ending itself
 	line = trimLineEnding(line)
 	ingested := string(isotime.Append(nil, p.Now().UTC().Truncate(time.Millisecond)))
-	var r record
+	r := record{reader: reader{p.Lib}}
 	err := r.read(line)
 	var d document
 	if err != nil {
@@ -45,7 +48,7 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 		p.event(&d, &r, line, ev.ID, w, ingested)
 		ev.Time = r.time
 	}
-	doc, merr := gojson.Marshal(&d)
+	doc, merr := p.Lib.Marshal(&d)
 	if merr != nil {
 		return ev, fmt.Errorf("encoding document: %w", merr)
 	}
@@ -66,7 +69,7 @@ func (r *record) read(line []byte) error {
 		return errBlankLine
 	}
 	var top map[string]raw
-	if err := gojson.Unmarshal(line, &top); err != nil {
+	if err := r.lib.Unmarshal(line, &top); err != nil {
 		return err
 	}
 	if _, ok := top["class_uid"]; ok {

@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"net/netip"
@@ -52,6 +52,7 @@ type member struct {
 
 // record is what the schema readers take from a line.
 type record struct {
+	reader
 	schema    string
 	time      time.Time
 	action    *string
@@ -102,8 +103,8 @@ type ocsfFields struct {
 func ptr(s string) *string { return &s }
 
 // setString takes a string value.
-func setString(dst **string, v raw) bool {
-	s, ok := str(v)
+func (d reader) setString(dst **string, v raw) bool {
+	s, ok := d.str(v)
 	if ok {
 		*dst = &s
 	}
@@ -111,15 +112,15 @@ func setString(dst **string, v raw) bool {
 }
 
 // stringMember returns obj.<name> when it is a string.
-func stringMember(obj map[string]raw, name string) *string {
-	if s, ok := str(obj[name]); ok {
+func (d reader) stringMember(obj map[string]raw, name string) *string {
+	if s, ok := d.str(obj[name]); ok {
 		return &s
 	}
 	return nil
 }
 
 // nonEmpty returns obj.<name> when it is a non-empty string.
-func nonEmpty(obj map[string]raw, name string) string {
-	s, _ := str(obj[name])
+func (d reader) nonEmpty(obj map[string]raw, name string) string {
+	s, _ := d.str(obj[name])
 	return s
 }

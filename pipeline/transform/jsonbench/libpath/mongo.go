@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"encoding/base64"
@@ -45,28 +45,28 @@ func sortedKeys(m map[string]raw) []string {
 func (r *record) mongoMember(k string, v raw) (taken bool, err error) {
 	switch k {
 	case "atype":
-		return setString(&r.mongo.atype, v), nil
+		return r.setString(&r.mongo.atype, v), nil
 	case "ts":
-		if r.time, err = parseTime(v); err != nil {
+		if r.time, err = r.parseTime(v); err != nil {
 			return false, fmt.Errorf("mongo line: ts %s: %w", excerpt(v), err)
 		}
 		return true, nil
 	case "uuid":
-		r.mongo.uuid, taken = uuidText(v)
+		r.mongo.uuid, taken = r.uuidText(v)
 	case "local":
-		taken = readMongoEndpoint(&r.dst, v)
+		taken = r.readMongoEndpoint(&r.dst, v)
 	case "remote":
-		taken = readMongoEndpoint(&r.src, v)
+		taken = r.readMongoEndpoint(&r.src, v)
 	case "intermediates":
 		taken = r.readIntermediates(v)
 	case "users":
-		r.mongo.users, taken = readNames(r.mongo.users, v, "user")
+		r.mongo.users, taken = r.readNames(r.mongo.users, v, "user")
 	case "roles":
-		r.roles, taken = readNames(r.roles, v, "role")
+		r.roles, taken = r.readNames(r.roles, v, "role")
 	case "param":
 		r.mongo.param, taken = v, true
 	case "result":
-		r.mongo.result.v, r.mongo.result.ok = intValue(v)
+		r.mongo.result.v, r.mongo.result.ok = r.intValue(v)
 		taken = r.mongo.result.ok
 	}
 	return taken, nil
@@ -74,20 +74,20 @@ func (r *record) mongoMember(k string, v raw) (taken bool, err error) {
 
 // parseTime reads epoch milliseconds, ISO 8601 text, or either wrapped in
 // {"$date": ...} or {"$numberLong": "..."}.
-func parseTime(v raw) (time.Time, error) {
+func (d reader) parseTime(v raw) (time.Time, error) {
 	switch {
 	case isNumber(v):
 		return isotime.Millis(v)
 	case len(v) > 0 && v[0] == '"':
-		s, _ := str(v)
+		s, _ := d.str(v)
 		return isotime.ParseISO([]byte(s))
 	}
-	if m, ok := object(v); ok && len(m) == 1 {
+	if m, ok := d.object(v); ok && len(m) == 1 {
 		if inner, ok := m["$date"]; ok {
-			return parseTime(inner)
+			return d.parseTime(inner)
 		}
 		if inner, ok := m["$numberLong"]; ok && !escaped(inner) {
-			if s, ok := str(inner); ok {
+			if s, ok := d.str(inner); ok {
 				return isotime.Millis([]byte(s))
 			}
 		}
@@ -110,19 +110,19 @@ func excerpt(v raw) string {
 	return string(v)
 }
 
-func readMongoEndpoint(e *endpoint, v raw) bool {
-	m, ok := object(v)
+func (d reader) readMongoEndpoint(e *endpoint, v raw) bool {
+	m, ok := d.object(v)
 	if !ok {
 		return false
 	}
 	*e = endpoint{}
 	for _, k := range [...]string{"ip", "unix"} { // the later of the two wins, as in the line's usual order
-		if s, ok := str(m[k]); ok {
+		if s, ok := d.str(m[k]); ok {
 			e.setAddress(s)
 		}
 	}
 	if p, ok := m["port"]; ok {
-		e.port, e.hasPort = intValue(p)
+		e.port, e.hasPort = d.intValue(p)
 	}
 	switch b := m["isSystemUser"]; {
 	case len(b) > 0 && b[0] == 't':
@@ -144,14 +144,14 @@ func (e *endpoint) setAddress(s string) {
 }
 
 func (r *record) readIntermediates(v raw) bool {
-	els, ok := array(v)
+	els, ok := r.array(v)
 	if !ok {
 		return false
 	}
 	all := true
 	for _, el := range els {
 		var e endpoint
-		if !readMongoEndpoint(&e, el) {
+		if !r.readMongoEndpoint(&e, el) {
 			all = false
 			continue
 		}
@@ -161,15 +161,15 @@ func (r *record) readIntermediates(v raw) bool {
 }
 
 // readNames reads [{<field>: name, db: db}, ...].
-func readNames(dst []qname, v raw, field string) (_ []qname, all bool) {
-	els, ok := array(v)
+func (d reader) readNames(dst []qname, v raw, field string) (_ []qname, all bool) {
+	els, ok := d.array(v)
 	if !ok {
 		return dst, false
 	}
 	all = true
 	for _, el := range els {
-		m, _ := object(el)
-		q := qname{name: nonEmpty(m, field), db: nonEmpty(m, "db")}
+		m, _ := d.object(el)
+		q := qname{name: d.nonEmpty(m, field), db: d.nonEmpty(m, "db")}
 		if q.empty() {
 			all = false
 			continue
@@ -181,26 +181,26 @@ func readNames(dst []qname, v raw, field string) (_ []qname, all bool) {
 
 // uuidText turns mongo's uuid into text: a $binary of subtype 04 holding
 // 16 bytes becomes the canonical UUID text.
-func uuidText(v raw) (*string, bool) {
-	if s, ok := str(v); ok {
+func (d reader) uuidText(v raw) (*string, bool) {
+	if s, ok := d.str(v); ok {
 		return &s, true
 	}
-	m, ok := object(v)
+	m, ok := d.object(v)
 	if !ok {
 		return nil, false
 	}
 	var b64, subtype string
 	var hasB64 bool
-	if s, ok := str(m["$uuid"]); ok {
+	if s, ok := d.str(m["$uuid"]); ok {
 		return &s, true
 	}
-	if s, ok := str(m["$binary"]); ok {
+	if s, ok := d.str(m["$binary"]); ok {
 		b64, hasB64 = s, true
-	} else if inner, ok := object(m["$binary"]); ok {
-		b64, subtype = nonEmptyOrEmpty(inner, "base64"), nonEmptyOrEmpty(inner, "subType")
-		_, hasB64 = str(inner["base64"])
+	} else if inner, ok := d.object(m["$binary"]); ok {
+		b64, subtype = d.nonEmptyOrEmpty(inner, "base64"), d.nonEmptyOrEmpty(inner, "subType")
+		_, hasB64 = d.str(inner["base64"])
 	}
-	if s, ok := str(m["$type"]); ok {
+	if s, ok := d.str(m["$type"]); ok {
 		subtype = s
 	}
 	if !hasB64 {
@@ -225,7 +225,7 @@ func uuidText(v raw) (*string, bool) {
 	return &s, true
 }
 
-func nonEmptyOrEmpty(m map[string]raw, k string) string {
-	s, _ := str(m[k])
+func (d reader) nonEmptyOrEmpty(m map[string]raw, k string) string {
+	s, _ := d.str(m[k])
 	return s
 }

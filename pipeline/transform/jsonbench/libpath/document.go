@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 // The document as Go types, for the library's encoder. Optional members
 // are pointers or omitempty, so that absent and empty stay apart as in the

@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import (
 	"net/netip"
@@ -23,6 +23,7 @@ var flatPaths = [...]string{"mongodb.audit.param", "mongodb.audit.extra", "ocsf.
 
 // flats builds the flattened fields of one document and notes which were cut.
 type flats struct {
+	reader
 	clean bool
 	cut   [len(flatPaths)]bool
 }
@@ -33,7 +34,7 @@ func (fs *flats) field(f int, v raw) any {
 	if isNull(v) {
 		return nil
 	}
-	fl := flattener{clean: fs.clean}
+	fl := flattener{reader: fs.reader, clean: fs.clean}
 	var out any
 	if v[0] == '{' {
 		out = fl.value(v, 0)
@@ -48,7 +49,7 @@ func (fs *flats) extra(f int, extra []member) any {
 	if len(extra) == 0 {
 		return nil
 	}
-	fl := flattener{clean: fs.clean}
+	fl := flattener{reader: fs.reader, clean: fs.clean}
 	out := make(map[string]any, len(extra))
 	for _, m := range extra {
 		if len(m.key) > maxFlatKey {
@@ -63,7 +64,7 @@ func (fs *flats) extra(f int, extra []member) any {
 
 func (p *Parser) event(d *document, r *record, line []byte, id string, w pipeline.Window, ingested string) {
 	p.common(d, id, w, ingested)
-	fs := flats{clean: clean(line)}
+	fs := flats{reader: r.reader, clean: clean(line)}
 	d.Timestamp = string(isotime.Append(nil, r.time))
 	processor := r.lineProcessor()
 	if processor != nil {

@@ -1,4 +1,4 @@
-package goccypath
+package libpath
 
 import "strings"
 
