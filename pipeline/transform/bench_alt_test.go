@@ -179,7 +179,7 @@ func BenchmarkAltTapeOnly(b *testing.B) {
 	var tp tape
 	m := startMeter(b)
 	for i := 0; i < b.N; i++ {
-		if err := tp.parse(benchLines[i%len(benchLines)]); err != nil {
+		if err := tp.Parse(benchLines[i%len(benchLines)]); err != nil {
 			b.Fatal(err)
 		}
 	}

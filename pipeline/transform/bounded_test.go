@@ -2,26 +2,11 @@ package transform
 
 import (
 	"encoding/json"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-func TestCutEscapedEndsBetweenCharacters(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{`abcdef`, `abcd`},
-		{`abc\n`, `abc`},             // an escape is not split
-		{`ab\u00e9x`, `ab`},          // nor a \u escape
-		{`a\ud83d\ude00`, `a`},       // nor a surrogate pair
-		{"abcé", "abc"},              // nor a UTF-8 sequence
-		{`ab\"c`, `ab\"`},            // an escape that fits is kept
-		{"\u00e9\u00e9\u00e9", "éé"}, // two-byte runes
-	} {
-		if got := string(cutEscaped([]byte(tc.in), 4)); got != tc.want {
-			t.Errorf("cutEscaped(%q, 4) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
 
 // TestOversizeKeepsTheOriginal: a cut event keeps the raw line even when
 // keep_original is off, and no indexed leaf is past the bounds.
@@ -56,8 +41,8 @@ func TestOversizeKeepsTheOriginal(t *testing.T) {
 		t.Fatalf("truncated_fields %v", doc.Aspaudit.Truncated)
 	}
 	got := doc.Mongodb.Audit.Param["pipeline"]
-	if len(got) > maxFlatString || !utf8.ValidString(got) || !strings.HasPrefix(big, got) || len(got) < maxFlatString-1 {
-		t.Fatalf("indexed copy of %d bytes, want a prefix of at most %d", len(got), maxFlatString)
+	if len(got) > jsontape.MaxFlatString || !utf8.ValidString(got) || !strings.HasPrefix(big, got) || len(got) < jsontape.MaxFlatString-1 {
+		t.Fatalf("indexed copy of %d bytes, want a prefix of at most %d", len(got), jsontape.MaxFlatString)
 	}
 
 	small := `{ "atype" : "startStreamProcessor", "ts" : { "$date" : "2026-11-01T10:00:00Z" }, "param" : { "name" : "p" }, "result" : 0 }`

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -233,14 +234,14 @@ func (w *docWriter) encodeExtra(f flatField, extra []member) {
 	}
 	w.open("extra")
 	for _, m := range extra {
-		if w.cut&(1<<f) != 0 && len(m.key.b) > maxFlatKey {
+		if w.cut&(1<<f) != 0 && len(m.key.Text) > jsontape.MaxFlatKey {
 			continue
 		}
 		if w.comma {
 			w.put(',')
 		}
 		w.put('"')
-		w.set(appendRawText(w.doc(), m.key.b, w.clean))
+		w.set(jsontape.AppendRawText(w.doc(), m.key.Text, w.clean))
 		w.put('"', ':')
 		w.flatValue(f, m.val, 1)
 		w.comma = true

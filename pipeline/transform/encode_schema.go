@@ -1,5 +1,7 @@
 package transform
 
+import "github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
+
 // encodeMongo writes mongodb.audit.
 func (w *docWriter) encodeMongo(r *record) {
 	m := &r.mongo
@@ -108,4 +110,4 @@ func (w *docWriter) encodeOCSF(r *record) {
 }
 
 // present reports whether a raw value exists and is not null.
-func present(v raw) bool { return v.kind != kindNone && v.kind != kindNull }
+func present(v raw) bool { return v.Kind != jsontape.KindNone && v.Kind != jsontape.KindNull }

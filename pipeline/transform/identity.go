@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"strings"
 
 	"github.com/aspaudit/aspaudit/pipeline"
@@ -56,10 +57,10 @@ func (w *docWriter) encodeCloud(c *docContext) {
 // "startStreamProcessor orders by admin.alice from 10.0.0.7: failure (Unauthorized)".
 func (w *docWriter) encodeSummary(r *record, processor []byte) {
 	b := append(appendKey(w.doc(), w.comma, "message"), '"')
-	b = appendRawText(b, r.action, w.clean)
+	b = jsontape.AppendRawText(b, r.action, w.clean)
 	if processor != nil {
 		b = append(b, ' ')
-		b = appendRawText(b, processor, w.clean)
+		b = jsontape.AppendRawText(b, processor, w.clean)
 	}
 	if !r.user.empty() {
 		b = append(b, " by "...)
@@ -67,7 +68,7 @@ func (w *docWriter) encodeSummary(r *record, processor []byte) {
 	}
 	if r.src.address != nil {
 		b = append(b, " from "...)
-		b = appendRawText(b, r.src.address, w.clean)
+		b = jsontape.AppendRawText(b, r.src.address, w.clean)
 	}
 	if r.outcome != "unknown" {
 		b = append(b, ": "...)
@@ -75,7 +76,7 @@ func (w *docWriter) encodeSummary(r *record, processor []byte) {
 	}
 	if r.reason != nil {
 		b = append(b, " ("...)
-		b = appendRawText(b, r.reason, w.clean)
+		b = jsontape.AppendRawText(b, r.reason, w.clean)
 		b = append(b, ')')
 	}
 	w.set(append(b, '"'))
@@ -85,10 +86,10 @@ func (w *docWriter) encodeSummary(r *record, processor []byte) {
 // appendQualifiedText appends "db.name" (or "name") without quotes.
 func appendQualifiedText(dst []byte, q qname, clean bool) []byte {
 	if len(q.db) > 0 {
-		dst = appendRawText(dst, q.db, clean)
+		dst = jsontape.AppendRawText(dst, q.db, clean)
 		dst = append(dst, '.')
 	}
-	return appendRawText(dst, q.name, clean)
+	return jsontape.AppendRawText(dst, q.name, clean)
 }
 
 // encodeConnection writes atlas.connection.id (mongo uuid, OCSF

@@ -3,14 +3,15 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 )
 
 // readMongo extracts the fields of a mongo-schema line.
 func (r *record) readMongo() error {
 	t := r.tp
 	r.schema = "mongo"
-	top := t.objectMembers(t.root())
-	for key, val, more := top.next(); more; key, val, more = top.next() {
+	top := t.Members(t.Root())
+	for key, val, more := top.Next(); more; key, val, more = top.Next() {
 		taken, err := r.mongoMember(member{key, val})
 		if err != nil {
 			return err
@@ -38,7 +39,7 @@ func (r *record) mongoMember(m member) (taken bool, err error) {
 		return setString(&r.mongo.atype, m.val), nil
 	case "ts":
 		if r.time, err = t.parseTime(m.val); err != nil {
-			return false, fmt.Errorf("mongo line: ts %s: %w", excerpt(m.val), err)
+			return false, fmt.Errorf("mongo line: ts %s: %w", jsontape.Excerpt(m.val), err)
 		}
 		return true, nil
 	case "uuid":
@@ -62,29 +63,29 @@ func (r *record) mongoMember(m member) (taken bool, err error) {
 }
 
 // plainKey decodes a key only when it holds escapes.
-func plainKey(k raw) []byte { return plain(k) }
+func plainKey(k raw) []byte { return jsontape.Plain(k) }
 
 // readMongoEndpoint reads {ip, port}, {isSystemUser} or {unix}; it
 // reports whether the value held any of them.
 func (t *tape) readMongoEndpoint(e *endpoint, v raw) bool {
-	if v.kind != kindObject {
+	if v.Kind != jsontape.KindObject {
 		return false
 	}
 	*e = endpoint{}
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch string(plainKey(key)) {
 		case "ip", "unix":
-			if val.kind == kindString {
+			if val.Kind == jsontape.KindString {
 				e.setAddress(val)
 			}
 		case "port":
-			e.port, e.hasPort = t.intValue(val)
+			e.port, e.hasPort = t.Int(val)
 		case "isSystemUser":
-			switch val.kind {
-			case kindTrue:
+			switch val.Kind {
+			case jsontape.KindTrue:
 				e.systemUser = 2
-			case kindFalse:
+			case jsontape.KindFalse:
 				e.systemUser = 1
 			}
 		}
@@ -94,24 +95,24 @@ func (t *tape) readMongoEndpoint(e *endpoint, v raw) bool {
 
 // setAddress stores an address and, when it is an ip, the parsed ip.
 func (e *endpoint) setAddress(v raw) {
-	e.address = v.b
+	e.address = v.Text
 	// Text parseIPv4 takes holds no escape and is canonical.
-	if a, ok := parseIPv4(v.b); ok {
+	if a, ok := parseIPv4(v.Text); ok {
 		e.ip, e.ipIsAddress = a, true
 		return
 	}
-	e.ip, _ = parseIP(plain(v))
+	e.ip, _ = parseIP(jsontape.Plain(v))
 	e.ipIsAddress = false
 }
 
 func (r *record) readIntermediates(v raw) bool {
 	t := r.tp
-	if v.kind != kindArray {
+	if v.Kind != jsontape.KindArray {
 		return false
 	}
 	all := true
-	it := t.arrayElements(v)
-	for el, ok := it.next(); ok; el, ok = it.next() {
+	it := t.Elements(v)
+	for el, ok := it.Next(); ok; el, ok = it.Next() {
 		var e endpoint
 		if !t.readMongoEndpoint(&e, el) {
 			all = false
@@ -125,23 +126,23 @@ func (r *record) readIntermediates(v raw) bool {
 // readNames reads [{<field>: name, db: db}, ...]; all reports whether
 // every element was such an object.
 func (t *tape) readNames(dst []qname, v raw, field string) (_ []qname, all bool) {
-	if v.kind != kindArray {
+	if v.Kind != jsontape.KindArray {
 		return dst, false
 	}
 	all = true
-	it := t.arrayElements(v)
-	for el, ok := it.next(); ok; el, ok = it.next() {
+	it := t.Elements(v)
+	for el, ok := it.Next(); ok; el, ok = it.Next() {
 		var q qname
-		m := t.objectMembers(el)
-		for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-			if val.kind != kindString || len(val.b) == 0 {
+		m := t.Members(el)
+		for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+			if val.Kind != jsontape.KindString || len(val.Text) == 0 {
 				continue
 			}
 			switch k := plainKey(key); {
 			case string(k) == field:
-				q.name = val.b
+				q.name = val.Text
 			case string(k) == "db":
-				q.db = val.b
+				q.db = val.Text
 			}
 		}
 		if q.empty() {

@@ -1,6 +1,9 @@
 package transform
 
-import "strconv"
+import (
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
+	"strconv"
+)
 
 // resultNames names the mongo result codes seen in audit lines.
 var resultNames = map[int64][]byte{
@@ -32,7 +35,7 @@ func (r *record) mongoSemantics() {
 			r.reason = resultNames[res.v]
 		}
 	}
-	atype := string(plain(raw{b: r.mongo.atype, esc: hasBackslash(r.mongo.atype)}))
+	atype := string(jsontape.Plain(raw{Text: r.mongo.atype, Esc: hasBackslash(r.mongo.atype)}))
 	if atype == "authenticate" {
 		r.mechanism = t.stringMember(r.mongo.param, "mechanism")
 	}
@@ -52,16 +55,16 @@ func (r *record) mongoSemantics() {
 // paramUser reads {user, db} from param.
 func (t *tape) paramUser(param raw) qname {
 	var q qname
-	m := t.objectMembers(param)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-		if val.kind != kindString || len(val.b) == 0 {
+	m := t.Members(param)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+		if val.Kind != jsontape.KindString || len(val.Text) == 0 {
 			continue
 		}
 		switch string(plainKey(key)) {
 		case "user":
-			q.name = val.b
+			q.name = val.Text
 		case "db":
-			q.db = val.b
+			q.db = val.Text
 		}
 	}
 	return q
@@ -69,9 +72,9 @@ func (t *tape) paramUser(param raw) qname {
 
 // firstListedUser reads the first {user, db} of param.<field>.
 func (t *tape) firstListedUser(param raw, field string) qname {
-	m := t.objectMembers(param)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-		if keyIs(key, field) {
+	m := t.Members(param)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+		if jsontape.KeyIs(key, field) {
 			names, _ := t.readNames(nil, val, "user")
 			if len(names) > 0 {
 				return names[0]

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"net/netip"
 )
 
@@ -10,8 +11,8 @@ import (
 func (r *record) readOCSF() error {
 	t := r.tp
 	r.schema = "ocsf"
-	top := t.objectMembers(t.root())
-	for key, val, more := top.next(); more; key, val, more = top.next() {
+	top := t.Members(t.Root())
+	for key, val, more := top.Next(); more; key, val, more = top.Next() {
 		taken, err := r.ocsfMember(member{key, val})
 		if err != nil {
 			return err
@@ -49,7 +50,7 @@ func (r *record) ocsfMember(m member) (taken bool, err error) {
 		return t.readOptInt(&o.statusID, m.val), nil
 	case "time":
 		if r.time, err = t.parseTime(m.val); err != nil {
-			return false, fmt.Errorf("ocsf line: time %s: %w", excerpt(m.val), err)
+			return false, fmt.Errorf("ocsf line: time %s: %w", jsontape.Excerpt(m.val), err)
 		}
 		return true, nil
 	case "metadata":
@@ -89,34 +90,34 @@ func (r *record) ocsfObjectMember(m member) bool {
 }
 
 func (t *tape) readOptInt(dst *optInt, v raw) bool {
-	dst.v, dst.ok = t.intValue(v)
+	dst.v, dst.ok = t.Int(v)
 	return dst.ok
 }
 
 func setString(dst *[]byte, v raw) bool {
-	if v.kind != kindString {
+	if v.Kind != jsontape.KindString {
 		return false
 	}
-	*dst = v.b
+	*dst = v.Text
 	return true
 }
 
 // setScalarText takes a string's content or a number's text.
 func setScalarText(dst *[]byte, v raw) bool {
-	if v.kind != kindString && v.kind != kindNumber {
+	if v.Kind != jsontape.KindString && v.Kind != jsontape.KindNumber {
 		return false
 	}
-	*dst = v.b
+	*dst = v.Text
 	return true
 }
 
 // stringMember returns the content of obj.<name> when it is a string.
 func (t *tape) stringMember(obj raw, name string) []byte {
-	m := t.objectMembers(obj)
+	m := t.Members(obj)
 	var found []byte
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-		if val.kind == kindString && keyIs(key, name) {
-			found = val.b
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+		if val.Kind == jsontape.KindString && jsontape.KeyIs(key, name) {
+			found = val.Text
 		}
 	}
 	return found
@@ -124,32 +125,32 @@ func (t *tape) stringMember(obj raw, name string) []byte {
 
 // memberValue returns obj.<name>.
 func (t *tape) memberValue(obj raw, name string) (raw, bool) {
-	m := t.objectMembers(obj)
+	m := t.Members(obj)
 	var found raw
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-		if keyIs(key, name) {
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+		if jsontape.KeyIs(key, name) {
 			found = val
 		}
 	}
-	return found, found.kind != kindNone
+	return found, found.Kind != jsontape.KindNone
 }
 
 // readActor reads actor.user (or, in MongoDB's documented form, the actor
 // itself) for the name, uid and roles.
 func (r *record) readActor(v raw) bool {
 	t := r.tp
-	if v.kind != kindObject {
+	if v.Kind != jsontape.KindObject {
 		return false
 	}
-	if u, ok := t.memberValue(v, "user"); ok && u.kind == kindObject {
+	if u, ok := t.memberValue(v, "user"); ok && u.Kind == jsontape.KindObject {
 		v = u
 	}
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch string(plainKey(key)) {
 		case "name":
-			if val.kind == kindString && len(val.b) > 0 {
-				r.user = splitQualified(val.b)
+			if val.Kind == jsontape.KindString && len(val.Text) > 0 {
+				r.user = splitQualified(val.Text)
 			}
 		case "uid":
 			setString(&r.ocsf.userUID, val)
@@ -167,8 +168,8 @@ func (r *record) readActor(v raw) bool {
 // readGroupNames reads roles from groups[].name.
 func (r *record) readGroupNames(groups raw) {
 	t := r.tp
-	it := t.arrayElements(groups)
-	for el, ok := it.next(); ok; el, ok = it.next() {
+	it := t.Elements(groups)
+	for el, ok := it.Next(); ok; el, ok = it.Next() {
 		if name := t.stringMember(el, "name"); len(name) > 0 {
 			r.roles = append(r.roles, splitQualified(name))
 		}
@@ -179,7 +180,7 @@ func (r *record) readGroupNames(groups raw) {
 // 3002) or acted upon (3001).
 func (r *record) readOCSFUser(v raw) bool {
 	t := r.tp
-	if v.kind != kindObject {
+	if v.Kind != jsontape.KindObject {
 		return false
 	}
 	if name := t.stringMember(v, "name"); len(name) > 0 {
@@ -194,26 +195,26 @@ func (r *record) readOCSFUser(v raw) bool {
 // readOCSFEndpoint reads {ip, port, hostname} or a unix socket
 // {interface_name: "unix", ip: path}.
 func (t *tape) readOCSFEndpoint(e *endpoint, v raw) bool {
-	if v.kind != kindObject {
+	if v.Kind != jsontape.KindObject {
 		return false
 	}
 	*e = endpoint{}
 	unix := false
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch string(plainKey(key)) {
 		case "ip":
-			if val.kind == kindString {
+			if val.Kind == jsontape.KindString {
 				e.setAddress(val)
 			}
 		case "port":
-			e.port, e.hasPort = t.intValue(val)
+			e.port, e.hasPort = t.Int(val)
 		case "hostname":
-			if val.kind == kindString {
-				e.domain = val.b
+			if val.Kind == jsontape.KindString {
+				e.domain = val.Text
 			}
 		case "interface_name", "interface":
-			unix = val.kind == kindString && string(val.b) == "unix"
+			unix = val.Kind == jsontape.KindString && string(val.Text) == "unix"
 		}
 	}
 	if unix { // the "ip" is a socket path or "anonymous"
@@ -225,12 +226,12 @@ func (t *tape) readOCSFEndpoint(e *endpoint, v raw) bool {
 // readAPI reads api.operation, api.request and api.response.
 func (r *record) readAPI(v raw) bool {
 	t := r.tp
-	if v.kind != kindObject {
+	if v.Kind != jsontape.KindObject {
 		return false
 	}
 	o := &r.ocsf
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch string(plainKey(key)) {
 		case "operation":
 			setString(&o.apiOperation, val)
@@ -248,20 +249,20 @@ func (r *record) readAPI(v raw) bool {
 func (r *record) readResponse(v raw) {
 	t := r.tp
 	o := &r.ocsf
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch string(plainKey(key)) {
 		case "code":
-			if val.kind == kindNumber || val.kind == kindString && len(val.b) > 0 {
+			if val.Kind == jsontape.KindNumber || val.Kind == jsontape.KindString && len(val.Text) > 0 {
 				o.respCode = val
 			}
 		case "error":
-			if val.kind == kindString && len(val.b) > 0 {
-				o.respError = val.b
+			if val.Kind == jsontape.KindString && len(val.Text) > 0 {
+				o.respError = val.Text
 			}
 		case "message":
-			if val.kind == kindString && len(val.b) > 0 {
-				o.respMessage = val.b
+			if val.Kind == jsontape.KindString && len(val.Text) > 0 {
+				o.respMessage = val.Text
 			}
 		}
 	}

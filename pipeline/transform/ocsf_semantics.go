@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"strconv"
 )
 
@@ -21,8 +22,8 @@ func (r *record) ocsfSemantics() {
 	r.mechanism = o.authProtocol
 	r.outcome = r.ocsfOutcome()
 	r.code = o.statusCode
-	if r.code == nil && o.respCode.kind != kindNone {
-		r.code = o.respCode.b
+	if r.code == nil && o.respCode.Kind != jsontape.KindNone {
+		r.code = o.respCode.Text
 	}
 	r.reason = o.statusDetail
 	if r.reason == nil {
@@ -58,7 +59,7 @@ func (r *record) ocsfOutcome() string {
 	if len(o.respError) > 0 {
 		return "failure"
 	}
-	if n, isInt := t.intValue(o.respCode); isInt {
+	if n, isInt := t.Int(o.respCode); isInt {
 		if n == 0 {
 			return "success"
 		}

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"sync"
 	"time"
 
@@ -121,13 +122,13 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	bufs := bufferPool.Get().(*buffers)
 	tp := &bufs.tape
 	rec := bufs.record()
-	validUTF8, plain := classifyLine(line)
+	validUTF8, plain := jsontape.ClassifyLine(line)
 	out := docWriter{buf: bufs.doc[:cap(bufs.doc)], validUTF8: validUTF8, plain: plain, tp: tp, stamp: &bufs.stamp}
 	ctx := docContext{id: ev.ID, win: w, place: p.place(w), agentVersion: p.agentVersion}
 	ingested := p.now().UTC().Truncate(time.Millisecond)
 	err := rec.read(line)
-	out.clean = out.validUTF8 && !tp.loneSurrogate
-	out.dedupe = tp.dupKeys
+	out.clean = out.validUTF8 && !tp.LoneSurrogate
+	out.dedupe = tp.DupKeys
 	if err != nil {
 		out.encodeFailure(line, &ctx, ingested, err)
 		ev.Time, ev.Failed = w.Start.UTC(), true
@@ -139,8 +140,8 @@ func (p *Parser) Parse(line []byte, w pipeline.Window) (pipeline.Event, error) {
 	// The caller's own copy, with no spare capacity: appending copies.
 	ev.Doc = make([]byte, len(out.doc()))
 	copy(ev.Doc, out.doc())
-	if cap(out.doc()) <= maxPooledDoc && cap(tp.toks) <= maxPooledDoc/16 {
-		tp.line = nil
+	if cap(out.doc()) <= maxPooledDoc && tp.Capacity() <= maxPooledDoc/16 {
+		tp.Forget()
 		bufs.keep(&rec, out.doc())
 		bufferPool.Put(bufs)
 	}
@@ -154,19 +155,19 @@ var ErrBlankLine = errors.New("blank line")
 
 // read validates the line and extracts its fields into r.
 func (r *record) read(line []byte) error {
-	if skipWS(line, 0) == len(line) {
+	if jsontape.SkipWS(line, 0) == len(line) {
 		return ErrBlankLine
 	}
-	if err := r.tp.parse(line); err != nil {
+	if err := r.tp.Parse(line); err != nil {
 		return err
 	}
-	root := r.tp.root()
-	if root.kind != kindObject {
-		return fmt.Errorf("json %s is not an object", kindName(root.kind))
+	root := r.tp.Root()
+	if root.Kind != jsontape.KindObject {
+		return fmt.Errorf("json %s is not an object", kindName(root.Kind))
 	}
 	var hasAtype bool
-	top := r.tp.objectMembers(root)
-	for key, _, ok := top.next(); ok; key, _, ok = top.next() {
+	top := r.tp.Members(root)
+	for key, _, ok := top.Next(); ok; key, _, ok = top.Next() {
 		switch string(plainKey(key)) {
 		case "class_uid":
 			return r.readOCSF()
@@ -180,15 +181,15 @@ func (r *record) read(line []byte) error {
 	return errors.New("json object matches neither schema: no class_uid (OCSF) or atype (mongo) member")
 }
 
-func kindName(k kind) string {
+func kindName(k jsontape.Kind) string {
 	switch k {
-	case kindString:
+	case jsontape.KindString:
 		return "string"
-	case kindNumber:
+	case jsontape.KindNumber:
 		return "number"
-	case kindArray:
+	case jsontape.KindArray:
 		return "array"
-	case kindTrue, kindFalse:
+	case jsontape.KindTrue, jsontape.KindFalse:
 		return "boolean"
 	}
 	return "null"

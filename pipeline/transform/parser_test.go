@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"strings"
 	"sync"
 	"testing"
@@ -160,7 +161,7 @@ func TestHugeLines(t *testing.T) {
 
 func TestDeepNestingIsAFailureNotACrash(t *testing.T) {
 	p := New(NewDefaultConfig())
-	deep := `{"atype":"x","ts":1,"param":` + strings.Repeat("[", maxDepth+5) + strings.Repeat("]", maxDepth+5) + `}`
+	deep := `{"atype":"x","ts":1,"param":` + strings.Repeat("[", jsontape.MaxDepth+5) + strings.Repeat("]", jsontape.MaxDepth+5) + `}`
 	ev, err := p.Parse([]byte(deep), goldenWindow)
 	if err == nil || !ev.Failed || !strings.Contains(err.Error(), "depth") {
 		t.Fatalf("err=%v failed=%v", err, ev.Failed)

@@ -1,6 +1,9 @@
 package transform
 
-import "bytes"
+import (
+	"bytes"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
+)
 
 // isNestedRequest reports whether a member called k holds the arguments
 // of a request one level down.
@@ -29,13 +32,13 @@ func namesProcessor(action []byte) bool {
 func (t *tape) findProcessor(obj raw, byName bool, depth int) []byte {
 	var nested [2]raw
 	n := 0
-	m := t.objectMembers(obj)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(obj)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		k := plainKey(key)
 		switch {
-		case val.kind == kindString && len(val.b) > 0 && namesAProcessor(k, byName):
-			return val.b
-		case val.kind == kindObject && depth > 0 && n < len(nested) && isNestedRequest(k):
+		case val.Kind == jsontape.KindString && len(val.Text) > 0 && namesAProcessor(k, byName):
+			return val.Text
+		case val.Kind == jsontape.KindObject && depth > 0 && n < len(nested) && isNestedRequest(k):
 			nested[n] = val
 			n++
 		}

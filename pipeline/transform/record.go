@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"net/netip"
 	"time"
 )
@@ -13,7 +14,7 @@ type member struct {
 }
 
 // qname is a db-qualified name, "db.name", kept as two still-escaped parts.
-// db.b is nil when the name has no database part.
+// db is nil when the name has no database part.
 type qname struct {
 	db, name []byte
 }
@@ -142,7 +143,7 @@ func hasBackslash(b []byte) bool { return bytes.IndexByte(b, '\\') >= 0 }
 // earlier one so that the output never repeats a key.
 func (r *record) addExtra(m member) {
 	for i := range r.extra {
-		if sameKey(r.extra[i].key, m.key) {
+		if jsontape.SameKey(r.extra[i].key, m.key) {
 			r.extra[i] = m
 			return
 		}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline/transform/internal/isotime"
@@ -10,28 +11,28 @@ import (
 // milliseconds as a number, ISO 8601 text, and the extended-JSON wrappers
 // {"$date": ...} and {"$numberLong": "..."} around either.
 func (t *tape) parseTime(v raw) (time.Time, error) {
-	switch v.kind {
-	case kindNumber:
-		return isotime.Millis(v.b)
-	case kindString:
-		if v.esc {
-			return isotime.ParseISO(unescape(nil, v.b))
+	switch v.Kind {
+	case jsontape.KindNumber:
+		return isotime.Millis(v.Text)
+	case jsontape.KindString:
+		if v.Esc {
+			return isotime.ParseISO(jsontape.Unescape(nil, v.Text))
 		}
-		return isotime.ParseISO(v.b)
-	case kindObject:
-		m := t.objectMembers(v)
-		key, inner, ok := m.next()
+		return isotime.ParseISO(v.Text)
+	case jsontape.KindObject:
+		m := t.Members(v)
+		key, inner, ok := m.Next()
 		if !ok {
 			break
 		}
-		if _, _, more := m.next(); more {
+		if _, _, more := m.Next(); more {
 			break
 		}
 		switch {
-		case keyIs(key, "$date"):
+		case jsontape.KeyIs(key, "$date"):
 			return t.parseTime(inner)
-		case keyIs(key, "$numberLong") && inner.kind == kindString && !inner.esc:
-			return isotime.Millis(inner.b)
+		case jsontape.KeyIs(key, "$numberLong") && inner.Kind == jsontape.KindString && !inner.Esc:
+			return isotime.Millis(inner.Text)
 		}
 	}
 	return time.Time{}, isotime.ErrBadTime

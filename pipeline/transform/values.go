@@ -3,64 +3,9 @@ package transform
 import (
 	"bytes"
 	"encoding/base64"
-	"math"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"net/netip"
-	"strconv"
 )
-
-// keyIs reports whether the still-escaped string content k decodes to s.
-func keyIs(k raw, s string) bool {
-	if !k.esc {
-		return string(k.b) == s
-	}
-	var buf [64]byte
-	return string(unescape(buf[:0], k.b)) == s
-}
-
-// plain returns the decoded bytes of a string value, decoding only when the
-// content holds escapes.
-func plain(v raw) []byte {
-	if !v.esc {
-		return v.b
-	}
-	return unescape(nil, v.b)
-}
-
-// intValue reads an integer given as a JSON number (integral) or wrapped
-// as {"$numberInt"|"$numberLong"|"$numberDouble": "..."}.
-func (t *tape) intValue(v raw) (int64, bool) {
-	switch v.kind {
-	case kindNumber:
-		return parseInt(v.b)
-	case kindObject:
-		m := t.objectMembers(v)
-		key, inner, ok := m.next()
-		if !ok || inner.kind != kindString || inner.esc {
-			return 0, false
-		}
-		if _, _, more := m.next(); more {
-			return 0, false
-		}
-		if keyIs(key, "$numberInt") || keyIs(key, "$numberLong") || keyIs(key, "$numberDouble") {
-			return parseInt(inner.b)
-		}
-	}
-	return 0, false
-}
-
-func parseInt(b []byte) (int64, bool) {
-	if n, ok := parseSmallInt(b); ok {
-		return n, true
-	}
-	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, false
-	}
-	return int64(f), true
-}
 
 // parseIP returns the address in b when it is a valid ip, without its zone
 // (the ip field type has none). Dotted IPv4 is parsed by hand because it is
@@ -111,21 +56,21 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 // holding 16 bytes becomes the canonical UUID text, any other $binary keeps
 // its base64 text, {"$uuid": "..."} and plain strings are taken as they are.
 func (t *tape) uuidText(dst []byte, v raw) ([]byte, bool) {
-	if v.kind == kindString {
-		return append(dst, plain(v)...), true
+	if v.Kind == jsontape.KindString {
+		return append(dst, jsontape.Plain(v)...), true
 	}
 	var b64, subtype []byte
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
 		switch {
-		case keyIs(key, "$binary") && val.kind == kindString:
-			b64 = plain(val)
-		case keyIs(key, "$binary") && val.kind == kindObject: // canonical extended JSON v2
+		case jsontape.KeyIs(key, "$binary") && val.Kind == jsontape.KindString:
+			b64 = jsontape.Plain(val)
+		case jsontape.KeyIs(key, "$binary") && val.Kind == jsontape.KindObject: // canonical extended JSON v2
 			b64, subtype = t.binaryV2(val)
-		case keyIs(key, "$type") && val.kind == kindString:
-			subtype = plain(val)
-		case keyIs(key, "$uuid") && val.kind == kindString:
-			return append(dst, plain(val)...), true
+		case jsontape.KeyIs(key, "$type") && val.Kind == jsontape.KindString:
+			subtype = jsontape.Plain(val)
+		case jsontape.KeyIs(key, "$uuid") && val.Kind == jsontape.KindString:
+			return append(dst, jsontape.Plain(val)...), true
 		}
 	}
 	if b64 == nil {
@@ -143,16 +88,16 @@ func (t *tape) uuidText(dst []byte, v raw) ([]byte, bool) {
 }
 
 func (t *tape) binaryV2(v raw) (b64, subtype []byte) {
-	m := t.objectMembers(v)
-	for key, val, ok := m.next(); ok; key, val, ok = m.next() {
-		if val.kind != kindString {
+	m := t.Members(v)
+	for key, val, ok := m.Next(); ok; key, val, ok = m.Next() {
+		if val.Kind != jsontape.KindString {
 			continue
 		}
 		switch {
-		case keyIs(key, "base64"):
-			b64 = plain(val)
-		case keyIs(key, "subType"):
-			subtype = plain(val)
+		case jsontape.KeyIs(key, "base64"):
+			b64 = jsontape.Plain(val)
+		case jsontape.KeyIs(key, "subType"):
+			subtype = jsontape.Plain(val)
 		}
 	}
 	return b64, subtype
@@ -172,39 +117,4 @@ func appendUUID(dst []byte, u []byte) []byte {
 	return dst
 }
 
-// excerpt returns the start of a value's JSON text for an error message.
-func excerpt(v raw) string {
-	b := v.b
-	const max = 64
-	if len(b) > max {
-		b = b[:max]
-	}
-	if v.kind == kindString {
-		return `"` + string(b) + `"`
-	}
-	return string(b)
-}
-
-// parseSmallInt reads an optionally negative decimal integer of at most 18
-// digits, the shape of nearly every number in an audit line, without
-// strconv's generality.
-func parseSmallInt(b []byte) (int64, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, true
-}
+const hexDigits = "0123456789abcdef"

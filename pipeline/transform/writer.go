@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/jsontape"
 	"strconv"
 	"time"
 
@@ -21,7 +22,7 @@ type docWriter struct {
 	// validUTF8 says the line is valid UTF-8.
 	validUTF8 bool
 	// plain says the line is valid UTF-8 without bytes below 0x20 (see
-	// classifyLine).
+	// jsontape.ClassifyLine).
 	plain bool
 	// clean says raw parts of the line can be copied without repair:
 	// valid UTF-8 and no unpaired surrogate escapes.
@@ -94,7 +95,7 @@ func (w *docWriter) constant(k, v string) {
 
 // rawJSON writes a value that is already JSON (a constant or a raw value).
 func (w *docWriter) rawJSON(k string, v []byte) {
-	w.set(appendRawText(appendKey(w.doc(), w.comma, k), v, w.clean))
+	w.set(jsontape.AppendRawText(appendKey(w.doc(), w.comma, k), v, w.clean))
 	w.comma = true
 }
 
@@ -105,14 +106,14 @@ func (w *docWriter) content(k string, c []byte) {
 		return
 	}
 	b := append(appendKey(w.doc(), w.comma, k), '"')
-	b = appendRawText(b, c, w.clean)
+	b = jsontape.AppendRawText(b, c, w.clean)
 	w.set(append(b, '"'))
 	w.comma = true
 }
 
 // text writes arbitrary bytes as an escaped string.
 func (w *docWriter) text(k string, s []byte) {
-	w.set(appendString(appendKey(w.doc(), w.comma, k), s))
+	w.set(jsontape.AppendString(appendKey(w.doc(), w.comma, k), s))
 	w.comma = true
 }
 
@@ -121,9 +122,9 @@ func (w *docWriter) text(k string, s []byte) {
 func (w *docWriter) line(k string, line []byte) {
 	b := append(appendKey(w.doc(), w.comma, k), '"')
 	if w.validUTF8 {
-		b = appendValidStringContent(b, line)
+		b = jsontape.AppendValidStringContent(b, line)
 	} else {
-		b = appendStringContent(b, line)
+		b = jsontape.AppendStringContent(b, line)
 	}
 	w.set(append(b, '"'))
 	w.comma = true
@@ -136,14 +137,14 @@ func (w *docWriter) original(k string, line []byte) {
 		return
 	}
 	b := append(appendKey(w.doc(), w.comma, k), '"')
-	b = w.tp.appendOriginal(b)
+	b = w.tp.AppendOriginal(b)
 	w.set(append(b, '"'))
 	w.comma = true
 }
 
 // textString writes a Go string as an escaped string.
 func (w *docWriter) textString(k string, s string) {
-	w.set(appendStringValue(appendKey(w.doc(), w.comma, k), s))
+	w.set(jsontape.AppendStringValue(appendKey(w.doc(), w.comma, k), s))
 	w.comma = true
 }
 
@@ -177,10 +178,10 @@ func (w *docWriter) ip(k string, e *endpoint) {
 // it is, null or nothing not at all, anything else wrapped as
 // {"_value": v} because flattened fields take objects only.
 func (w *docWriter) flattened(k string, f flatField, v raw) {
-	switch v.kind {
-	case kindNone, kindNull:
+	switch v.Kind {
+	case jsontape.KindNone, jsontape.KindNull:
 		return
-	case kindObject:
+	case jsontape.KindObject:
 		w.key(k)
 		w.flatValue(f, v, 0)
 		return
@@ -195,7 +196,7 @@ func (w *docWriter) flattened(k string, f flatField, v raw) {
 // bounds when f is marked.
 func (w *docWriter) flatValue(f flatField, v raw, depth int) {
 	if w.cut&(1<<f) != 0 {
-		w.set(w.tp.appendBounded(w.doc(), v, w.clean, depth))
+		w.set(w.tp.AppendBounded(w.doc(), v, w.clean, depth))
 		return
 	}
 	w.value(v)
@@ -203,21 +204,11 @@ func (w *docWriter) flatValue(f flatField, v raw, depth int) {
 
 // value writes a raw value of the line.
 func (w *docWriter) value(v raw) {
-	if w.dedupe && (v.kind == kindObject || v.kind == kindArray) {
-		w.set(w.tp.appendDeduped(w.doc(), v, w.clean))
+	if w.dedupe && (v.Kind == jsontape.KindObject || v.Kind == jsontape.KindArray) {
+		w.set(w.tp.AppendDeduped(w.doc(), v, w.clean))
 		return
 	}
-	w.set(appendRawValue(w.doc(), v, w.clean))
-}
-
-// appendRawValue writes a raw value back as JSON, re-quoting strings.
-func appendRawValue(dst []byte, v raw, clean bool) []byte {
-	if v.kind != kindString {
-		return appendRawText(dst, v.b, clean)
-	}
-	dst = append(dst, '"')
-	dst = appendRawText(dst, v.b, clean)
-	return append(dst, '"')
+	w.set(jsontape.AppendRawValue(w.doc(), v, w.clean))
 }
 
 // qualified writes "db.name" (or "name") from still-escaped parts.
@@ -229,9 +220,9 @@ func (w *docWriter) qualified(k string, q qname) {
 func appendQualified(dst []byte, q qname, clean bool) []byte {
 	dst = append(dst, '"')
 	if len(q.db) > 0 {
-		dst = appendRawText(dst, q.db, clean)
+		dst = jsontape.AppendRawText(dst, q.db, clean)
 		dst = append(dst, '.')
 	}
-	dst = appendRawText(dst, q.name, clean)
+	dst = jsontape.AppendRawText(dst, q.name, clean)
 	return append(dst, '"')
 }

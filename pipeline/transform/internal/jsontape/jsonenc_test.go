@@ -1,4 +1,4 @@
-package transform
+package jsontape
 
 import (
 	"bytes"
@@ -24,9 +24,9 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 20000; i++ {
 		s := randomBytes(rng)
-		got := appendString(nil, s)
+		got := AppendString(nil, s)
 		if !json.Valid(got) || !utf8.Valid(got) {
-			t.Fatalf("appendString(%q) = %q: not valid JSON / UTF-8", s, got)
+			t.Fatalf("AppendString(%q) = %q: not valid JSON / UTF-8", s, got)
 		}
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
@@ -35,11 +35,11 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		// encoding/json replaces each invalid byte by U+FFFD, as does
 		// converting to runes.
 		if want := string([]rune(string(s))); back != want {
-			t.Fatalf("appendString(%q) decodes to %q, want %q", s, back, want)
+			t.Fatalf("AppendString(%q) decodes to %q, want %q", s, back, want)
 		}
 		// The fast path for known-valid UTF-8 must agree.
 		if utf8.Valid(s) {
-			if fast := appendValidStringContent(nil, s); !bytes.Equal(fast, got[1:len(got)-1]) {
+			if fast := AppendValidStringContent(nil, s); !bytes.Equal(fast, got[1:len(got)-1]) {
 				t.Fatalf("fast path %q differs from %q", fast, got)
 			}
 		}
@@ -58,8 +58,8 @@ func TestAppendStringEscapes(t *testing.T) {
 		{"<&>", `"<&>"`},
 	}
 	for _, tt := range tests {
-		if got := string(appendString(nil, []byte(tt.in))); got != tt.want {
-			t.Errorf("appendString(%q) = %s, want %s", tt.in, got, tt.want)
+		if got := string(AppendString(nil, []byte(tt.in))); got != tt.want {
+			t.Errorf("AppendString(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
@@ -75,8 +75,8 @@ func TestAppendRawTextRepairs(t *testing.T) {
 		{`{"a":"\u00e9"}`, `{"a":"\u00e9"}`},
 	}
 	for _, tt := range tests {
-		if got := string(appendRawText(nil, []byte(tt.in), false)); got != tt.want {
-			t.Errorf("appendRawText(%s) = %s, want %s", tt.in, got, tt.want)
+		if got := string(AppendRawText(nil, []byte(tt.in), false)); got != tt.want {
+			t.Errorf("AppendRawText(%s) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
@@ -87,8 +87,8 @@ func TestUnescapeMatchesEncodingJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(`"`+s+`"`), &want); err != nil {
 			t.Fatal(err)
 		}
-		if got := string(unescape(nil, []byte(s))); got != want {
-			t.Errorf("unescape(%s) = %q, want %q", s, got, want)
+		if got := string(Unescape(nil, []byte(s))); got != want {
+			t.Errorf("Unescape(%s) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -98,10 +98,10 @@ func TestTapeAgreesWithEncodingJSONValid(t *testing.T) {
 		`1e+5`, `-0.5E-3`, `"\u12"`, `"\x"`, "\"\x01\"", `{"a":tru}`, ` {"a" : "b" } `, `{"a":"b"}x`, `"`, `[`, `{"a":`,
 		`nul`, `true`, `[[[]]]`, `{"":""}`, `{"a":1 "b":2}`, `[1 2]`, "\"\x7f\""}
 	for _, in := range inputs {
-		var tp tape
-		err := tp.parse([]byte(in))
+		var tp Tape
+		err := tp.Parse([]byte(in))
 		if (err == nil) != json.Valid([]byte(in)) {
-			t.Errorf("tape.parse(%q) err=%v, json.Valid=%v", in, err, json.Valid([]byte(in)))
+			t.Errorf("Tape.Parse(%q) err=%v, json.Valid=%v", in, err, json.Valid([]byte(in)))
 		}
 	}
 }
@@ -111,13 +111,13 @@ func FuzzTape(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var tp tape
-		err := tp.parse(b)
+		var tp Tape
+		err := tp.Parse(b)
 		if (err == nil) != json.Valid(b) {
-			t.Fatalf("tape.parse(%q) err=%v, json.Valid=%v", b, err, json.Valid(b))
+			t.Fatalf("Tape.Parse(%q) err=%v, json.Valid=%v", b, err, json.Valid(b))
 		}
 		if err == nil {
-			if out := appendRawText(nil, b, false); !json.Valid(out) || !utf8.Valid(out) {
+			if out := AppendRawText(nil, b, false); !json.Valid(out) || !utf8.Valid(out) {
 				t.Fatalf("repair of %q gave %q", b, out)
 			}
 		}

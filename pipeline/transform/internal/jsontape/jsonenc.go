@@ -1,4 +1,4 @@
-package transform
+package jsontape
 
 import (
 	"slices"
@@ -26,24 +26,24 @@ var noEscapeUTF8 = func() (t [256]bool) {
 	return t
 }()
 
-// appendString appends s as a quoted JSON string. Control characters are
+// AppendString appends s as a quoted JSON string. Control characters are
 // escaped and every byte that is not part of valid UTF-8 becomes U+FFFD,
 // as encoding/json does, so the result is always valid JSON and valid UTF-8.
-func appendString(dst []byte, s []byte) []byte {
+func AppendString(dst []byte, s []byte) []byte {
 	dst = append(dst, '"')
 	if utf8.Valid(s) {
-		dst = appendValidStringContent(dst, s)
+		dst = AppendValidStringContent(dst, s)
 	} else {
-		dst = appendStringContent(dst, s)
+		dst = AppendStringContent(dst, s)
 	}
 	return append(dst, '"')
 }
 
-// appendValidStringContent escapes s, known to be valid UTF-8. It writes
+// AppendValidStringContent escapes s, known to be valid UTF-8. It writes
 // byte by byte into reserved space: a JSON line is dense with quotes, and
 // copying the runs between them with append costs more than the copy (so
 // does testing 8 bytes at a time, measured on the benchmark corpus).
-func appendValidStringContent(dst []byte, s []byte) []byte {
+func AppendValidStringContent(dst []byte, s []byte) []byte {
 	for len(s) > 0 {
 		// Room for every byte escaped as two, the usual worst case.
 		dst = slices.Grow(dst, 2*len(s))
@@ -74,9 +74,9 @@ func appendValidStringContent(dst []byte, s []byte) []byte {
 	return dst
 }
 
-// appendStringContent appends the escaped content of s, without quotes,
+// AppendStringContent appends the escaped content of s, without quotes,
 // repairing invalid UTF-8.
-func appendStringContent(dst []byte, s []byte) []byte {
+func AppendStringContent(dst []byte, s []byte) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -122,13 +122,13 @@ func appendEscapedASCII(dst []byte, c byte) []byte {
 	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }
 
-// appendRawText appends JSON text that is already valid JSON (a raw value
+// AppendRawText appends JSON text that is already valid JSON (a raw value
 // or a still-escaped string content from the line). When the line is not
 // clean it is repaired on the way: bytes that are not valid UTF-8 and
 // escapes of unpaired surrogates become U+FFFD, so that strict readers
 // accept the document. Outside strings JSON holds only ASCII and no
 // backslash, so the repair can only touch string contents.
-func appendRawText(dst []byte, b []byte, clean bool) []byte {
+func AppendRawText(dst []byte, b []byte, clean bool) []byte {
 	if clean {
 		return append(dst, b...)
 	}
@@ -168,9 +168,9 @@ func appendRawText(dst []byte, b []byte, clean bool) []byte {
 	return append(dst, b[start:]...)
 }
 
-// unescape appends the decoded form of a validated, still-escaped string
+// Unescape appends the decoded form of a validated, still-escaped string
 // content. Unpaired surrogates become U+FFFD, as encoding/json does.
-func unescape(dst []byte, s []byte) []byte {
+func Unescape(dst []byte, s []byte) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != '\\' {
@@ -222,15 +222,25 @@ func decodeHex4(h []byte) rune {
 	return r
 }
 
-// appendStringValue is appendString for a Go string; strings that need no
+// AppendStringValue is AppendString for a Go string; strings that need no
 // escaping (the usual window names) are copied without conversion.
-func appendStringValue(dst []byte, s string) []byte {
+func AppendStringValue(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if !noEscape[s[i]] {
-			return appendString(dst, []byte(s))
+			return AppendString(dst, []byte(s))
 		}
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// AppendRawValue writes a raw value back as JSON, re-quoting strings.
+func AppendRawValue(dst []byte, v Value, clean bool) []byte {
+	if v.Kind != KindString {
+		return AppendRawText(dst, v.Text, clean)
+	}
+	dst = append(dst, '"')
+	dst = AppendRawText(dst, v.Text, clean)
 	return append(dst, '"')
 }

@@ -1,4 +1,4 @@
-package transform
+package jsontape
 
 import (
 	"encoding/binary"
@@ -6,14 +6,14 @@ import (
 	"unicode/utf8"
 )
 
-// classifyLine reports whether line is valid UTF-8 and whether it is also
+// ClassifyLine reports whether line is valid UTF-8 and whether it is also
 // plain: free of bytes below 0x20. In a valid JSON line such bytes can only
 // be whitespace between tokens (strings cannot hold them raw), so the
 // escaped text of a plain, parsed line differs from the line only at the
 // quotes of its strings and inside strings holding escapes, which the tape
 // locates (see appendOriginal). One pass, 8 bytes at a time while the text
 // is ASCII.
-func classifyLine(line []byte) (validUTF8, plain bool) {
+func ClassifyLine(line []byte) (validUTF8, plain bool) {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
@@ -40,13 +40,13 @@ func classifyLine(line []byte) (validUTF8, plain bool) {
 	return validUTF8, plain && validUTF8
 }
 
-// appendOriginal appends the content of a JSON string holding t's line,
-// which must be plain (see classifyLine) and parsed. Only the quotes of
+// AppendOriginal appends the content of a JSON string holding t's line,
+// which must be plain (see ClassifyLine) and parsed. Only the quotes of
 // strings need a backslash, and the contents of strings holding escapes
 // are escaped byte by byte; the runs between them are copied in 16-byte
 // moves, which on lines as dense with quotes as audit lines costs far less
 // than looking at every byte.
-func (t *tape) appendOriginal(dst []byte) []byte {
+func (t *Tape) AppendOriginal(dst []byte) []byte {
 	line := t.line
 	// At most every byte doubles, and the 16-byte moves may write up to
 	// 16 bytes past the end.
@@ -55,14 +55,14 @@ func (t *tape) appendOriginal(dst []byte) []byte {
 	w, pos := 0, 0
 	for i := range t.toks[:t.n] {
 		tok := &t.toks[i]
-		if tok.kind != kindString {
+		if tok.Kind != KindString {
 			continue
 		}
 		s, e := int(tok.start), int(tok.end)
 		w = copyRun(out, w, line, pos, s-1)
 		out[w], out[w+1] = '\\', '"'
 		w += 2
-		if tok.esc {
+		if tok.Esc {
 			w = escapeRun(out, w, line[s:e])
 		} else {
 			w = copyRun(out, w, line, s, e)

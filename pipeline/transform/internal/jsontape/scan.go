@@ -1,26 +1,27 @@
-package transform
+package jsontape
 
 import (
 	"fmt"
 )
 
-// kind is the JSON type of a value.
-type kind uint8
+// Kind is the JSON type of a value.
+type Kind uint8
 
+// The kinds of value; KindNone is no value (an absent member).
 const (
-	kindNone kind = iota
-	kindString
-	kindNumber
-	kindObject
-	kindArray
-	kindTrue
-	kindFalse
-	kindNull
+	KindNone Kind = iota
+	KindString
+	KindNumber
+	KindObject
+	KindArray
+	KindTrue
+	KindFalse
+	KindNull
 )
 
-// maxDepth bounds nesting, like encoding/json, so that hostile lines cannot
+// MaxDepth bounds nesting, like encoding/json, so that hostile lines cannot
 // exhaust the stack.
-const maxDepth = 10000
+const MaxDepth = 10000
 
 // token is one JSON value of the line on the tape: strings (keys included)
 // span their content between the quotes, other values their whole text.
@@ -28,26 +29,26 @@ const maxDepth = 10000
 type token struct {
 	start, end int32
 	next       int32
-	kind       kind
-	esc        bool // a string holding backslash escapes
+	Kind       Kind
+	Esc        bool // a string holding backslash escapes
 }
 
-// tape is a validated line as a flat list of tokens in document order, so
+// Tape is a validated line as a flat list of tokens in document order, so
 // that finding a member never scans bytes again. It holds no pointers but
 // the line's.
-type tape struct {
+type Tape struct {
 	line []byte
 	// toks[:n] are the tokens. Tokens are stored by index rather than
 	// appended so that filling a pooled tape writes no pointer, which would
 	// cost a write barrier while the garbage collector runs.
 	toks []token
 	n    int
-	// loneSurrogate says a string escapes half of a UTF-16 surrogate pair,
+	// LoneSurrogate says a string escapes half of a UTF-16 surrogate pair,
 	// which strict JSON readers refuse: raw parts need repair when copied.
-	loneSurrogate bool
-	// dupKeys says an object may repeat a key, which Elasticsearch refuses:
+	LoneSurrogate bool
+	// DupKeys says an object may repeat a key, which Elasticsearch refuses:
 	// raw parts must then be copied without the repeats.
-	dupKeys bool
+	DupKeys bool
 }
 
 // syntaxError says where and why a line is not valid JSON.
@@ -70,28 +71,30 @@ var strPlain = func() (t [256]bool) {
 	return t
 }()
 
-func skipWS(d []byte, i int) int {
+// SkipWS returns the index of the first byte at or after i that is not
+// JSON whitespace.
+func SkipWS(d []byte, i int) int {
 	for i < len(d) && ws[d[i]] {
 		i++
 	}
 	return i
 }
 
-// parse validates line as one JSON value and fills the tape.
-func (t *tape) parse(line []byte) error {
+// Parse validates line as one JSON value and fills the tape.
+func (t *Tape) Parse(line []byte) error {
 	if len(line) > 1<<31-1 {
 		return &syntaxError{"line longer than 2 GiB", 0}
 	}
-	t.line, t.n, t.loneSurrogate, t.dupKeys = line, 0, false, false
+	t.line, t.n, t.LoneSurrogate, t.DupKeys = line, 0, false, false
 	if want := len(line)/8 + 16; len(t.toks) < want {
 		t.toks = make([]token, want)
 	}
-	i := skipWS(line, 0)
+	i := SkipWS(line, 0)
 	end, err := t.value(i, 0)
 	if err != nil {
 		return err
 	}
-	if end = skipWS(line, end); end != len(line) {
+	if end = SkipWS(line, end); end != len(line) {
 		return &syntaxError{"data after the json value", end}
 	}
 	return nil
@@ -99,7 +102,7 @@ func (t *tape) parse(line []byte) error {
 
 // value validates the value starting at d[i] (no leading whitespace),
 // appends its tokens and returns the index just past it.
-func (t *tape) value(i, depth int) (int, error) {
+func (t *Tape) value(i, depth int) (int, error) {
 	d := t.line
 	if i >= len(d) {
 		return i, &syntaxError{"unexpected end of input", i}
@@ -108,25 +111,25 @@ func (t *tape) value(i, depth int) (int, error) {
 	case c == '"':
 		return t.str(i)
 	case c == '{':
-		return t.container(i, depth+1, kindObject)
+		return t.container(i, depth+1, KindObject)
 	case c == '[':
-		return t.container(i, depth+1, kindArray)
+		return t.container(i, depth+1, KindArray)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, err := scanNumber(d, i)
-		t.push(i, end, kindNumber, false)
+		t.push(i, end, KindNumber, false)
 		return end, err
 	case c == 't':
-		return t.literal(i, "true", kindTrue)
+		return t.literal(i, "true", KindTrue)
 	case c == 'f':
-		return t.literal(i, "false", kindFalse)
+		return t.literal(i, "false", KindFalse)
 	case c == 'n':
-		return t.literal(i, "null", kindNull)
+		return t.literal(i, "null", KindNull)
 	default:
 		return i, &syntaxError{fmt.Sprintf("unexpected character %q", c), i}
 	}
 }
 
-func (t *tape) push(start, end int, k kind, esc bool) {
+func (t *Tape) push(start, end int, k Kind, esc bool) {
 	if t.n == len(t.toks) {
 		t.toks = append(t.toks, make([]token, len(t.toks)+16)...)
 	}
@@ -135,11 +138,11 @@ func (t *tape) push(start, end int, k kind, esc bool) {
 	// store-to-load forwarding (measured: most of the cost of a push).
 	tok := &t.toks[t.n]
 	tok.start, tok.end, tok.next = int32(start), int32(end), int32(t.n+1)
-	tok.kind, tok.esc = k, esc
+	tok.Kind, tok.Esc = k, esc
 	t.n++
 }
 
-func (t *tape) literal(i int, lit string, k kind) (int, error) {
+func (t *Tape) literal(i int, lit string, k Kind) (int, error) {
 	d := t.line
 	if len(d)-i < len(lit) || string(d[i:i+len(lit)]) != lit {
 		return i, &syntaxError{"invalid literal", i}
@@ -149,24 +152,24 @@ func (t *tape) literal(i int, lit string, k kind) (int, error) {
 }
 
 // container validates an object or array starting at d[i].
-func (t *tape) container(i, depth int, k kind) (int, error) {
-	if depth > maxDepth {
+func (t *Tape) container(i, depth int, k Kind) (int, error) {
+	if depth > MaxDepth {
 		return i, &syntaxError{"exceeded max nesting depth", i}
 	}
 	self := t.n
 	t.push(i, i, k, false)
 	closer := byte(']')
-	if k == kindObject {
+	if k == KindObject {
 		closer = '}'
 	}
 	d := t.line
-	j := skipWS(d, i+1)
+	j := SkipWS(d, i+1)
 	if j < len(d) && d[j] == closer {
 		return t.closeContainer(self, j+1), nil
 	}
 	for nkeys := 0; ; nkeys++ {
 		var err error
-		if k == kindObject {
+		if k == KindObject {
 			j, err = t.key(j)
 			if err != nil {
 				return j, err
@@ -174,8 +177,8 @@ func (t *tape) container(i, depth int, k kind) (int, error) {
 			// The root object is never copied verbatim (its members are
 			// read one by one, the last of a repeated key winning), so only
 			// nested objects need the check.
-			if depth > 1 && !t.dupKeys {
-				t.dupKeys = t.repeatsKey(self, nkeys)
+			if depth > 1 && !t.DupKeys {
+				t.DupKeys = t.repeatsKey(self, nkeys)
 			}
 		}
 		if j, err = t.value(j, depth); err != nil {
@@ -191,14 +194,14 @@ func (t *tape) container(i, depth int, k kind) (int, error) {
 	}
 }
 
-func (t *tape) closeContainer(self, end int) int {
+func (t *Tape) closeContainer(self, end int) int {
 	t.toks[self].end = int32(end)
 	t.toks[self].next = int32(t.n)
 	return end
 }
 
 // key validates a member's key and colon; it returns the index of the value.
-func (t *tape) key(j int) (int, error) {
+func (t *Tape) key(j int) (int, error) {
 	d := t.line
 	if j >= len(d) || d[j] != '"' {
 		return j, &syntaxError{"expected string key", j}
@@ -207,16 +210,16 @@ func (t *tape) key(j int) (int, error) {
 	if err != nil {
 		return j, err
 	}
-	if j = skipWS(d, j); j >= len(d) || d[j] != ':' {
+	if j = SkipWS(d, j); j >= len(d) || d[j] != ':' {
 		return j, &syntaxError{"expected ':' after key", j}
 	}
-	return skipWS(d, j+1), nil
+	return SkipWS(d, j+1), nil
 }
 
 // afterElem consumes the ',' (and the whitespace after it) or the closing
 // bracket after an element; done reports the container ended.
 func afterElem(d []byte, j int, closer byte) (next int, done bool, err error) {
-	j = skipWS(d, j)
+	j = SkipWS(d, j)
 	if j >= len(d) {
 		return j, false, &syntaxError{"unexpected end of input", j}
 	}
@@ -224,7 +227,14 @@ func afterElem(d []byte, j int, closer byte) (next int, done bool, err error) {
 	case closer:
 		return j + 1, true, nil
 	case ',':
-		return skipWS(d, j+1), false, nil
+		return SkipWS(d, j+1), false, nil
 	}
 	return j, false, &syntaxError{fmt.Sprintf("expected ',' or %q", closer), j}
 }
+
+// Forget drops the tape's reference to its line, so that a pooled tape
+// keeps no line alive.
+func (t *Tape) Forget() { t.line = nil }
+
+// Capacity is how many tokens the tape has room for.
+func (t *Tape) Capacity() int { return cap(t.toks) }

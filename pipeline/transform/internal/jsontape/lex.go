@@ -1,8 +1,8 @@
-package transform
+package jsontape
 
 // str validates the string whose opening quote is d[i]. UTF-8 validity is
 // checked per line, elsewhere.
-func (t *tape) str(i int) (int, error) {
+func (t *Tape) str(i int) (int, error) {
 	d := t.line
 	esc := false
 	highEnd := -1 // end of a \u escape of a high surrogate awaiting its pair
@@ -17,9 +17,9 @@ func (t *tape) str(i int) (int, error) {
 		switch d[j] {
 		case '"':
 			if highEnd >= 0 {
-				t.loneSurrogate = true
+				t.LoneSurrogate = true
 			}
-			t.push(i+1, j, kindString, esc)
+			t.push(i+1, j, KindString, esc)
 			return j + 1, nil
 		case '\\':
 			esc = true
@@ -37,17 +37,17 @@ func (t *tape) str(i int) (int, error) {
 
 // checkSurrogate notes a surrogate escape at d[j:n] that lacks its other
 // half and returns the new highEnd (see str).
-func (t *tape) checkSurrogate(d []byte, j, n, highEnd int) int {
+func (t *Tape) checkSurrogate(d []byte, j, n, highEnd int) int {
 	if n-j != 6 {
 		if highEnd >= 0 {
-			t.loneSurrogate = true
+			t.LoneSurrogate = true
 		}
 		return -1
 	}
 	r := decodeHex4(d[j+2:])
 	low := r >= 0xdc00 && r <= 0xdfff
 	if highEnd >= 0 && !(highEnd == j && low) || highEnd < 0 && low {
-		t.loneSurrogate = true
+		t.LoneSurrogate = true
 	}
 	if r >= 0xd800 && r <= 0xdbff {
 		return n
@@ -139,7 +139,7 @@ const maxKeysCompared = 32
 
 // repeatsKey reports whether the key just pushed (the last token) repeats
 // an earlier key of the object at token self, which has nkeys keys before it.
-func (t *tape) repeatsKey(self, nkeys int) bool {
+func (t *Tape) repeatsKey(self, nkeys int) bool {
 	if nkeys > maxKeysCompared {
 		return true
 	}
@@ -147,8 +147,8 @@ func (t *tape) repeatsKey(self, nkeys int) bool {
 	k := t.toks[last]
 	for i := int32(self + 1); i < int32(last); i = t.toks[i+1].next {
 		o := t.toks[i]
-		if o.esc || k.esc {
-			if sameKey(t.at(i), t.at(int32(last))) {
+		if o.Esc || k.Esc {
+			if SameKey(t.At(i), t.At(int32(last))) {
 				return true
 			}
 			continue

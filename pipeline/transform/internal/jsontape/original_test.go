@@ -1,8 +1,9 @@
-package transform
+package jsontape
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/aspaudit/aspaudit/pipeline/transform/internal/corpus"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -27,9 +28,9 @@ func TestClassifyLine(t *testing.T) {
 		{strings.Repeat("abcdefgh", 2) + "\x7f\x20\x1f", true, false}, // 0x7f is not a control byte for JSON
 		{strings.Repeat("\x7f", 17), true, true},
 	} {
-		valid, plain := classifyLine([]byte(c.line))
+		valid, plain := ClassifyLine([]byte(c.line))
 		if valid != c.valid || plain != c.plain {
-			t.Errorf("classifyLine(%q) = %v, %v; want %v, %v", c.line, valid, plain, c.valid, c.plain)
+			t.Errorf("ClassifyLine(%q) = %v, %v; want %v, %v", c.line, valid, plain, c.valid, c.plain)
 		}
 	}
 	// Every single byte value in every position of a 24-byte line.
@@ -37,10 +38,10 @@ func TestClassifyLine(t *testing.T) {
 		for c := range 256 {
 			line := bytes.Repeat([]byte("a"), 24)
 			line[pos] = byte(c)
-			valid, plain := classifyLine(line)
+			valid, plain := ClassifyLine(line)
 			wantValid := utf8.Valid(line)
 			if valid != wantValid || plain != (wantValid && c >= 0x20) {
-				t.Fatalf("classifyLine with %#x at %d = %v, %v", c, pos, valid, plain)
+				t.Fatalf("ClassifyLine with %#x at %d = %v, %v", c, pos, valid, plain)
 			}
 		}
 	}
@@ -51,7 +52,7 @@ func TestClassifyLine(t *testing.T) {
 // corpus, and lines with runs of every length around the 16-byte moves,
 // escapes, non-ASCII text and strings at either end.
 func TestAppendOriginalMatchesEscaping(t *testing.T) {
-	lines := append([][]byte(nil), benchLines[:500]...)
+	lines := corpus.Mixed(500)
 	for n := range 40 {
 		s := strings.Repeat("x", n)
 		num := strings.Repeat("7", n+1)
@@ -65,18 +66,18 @@ func TestAppendOriginalMatchesEscaping(t *testing.T) {
 			fmt.Appendf(nil, `%s`, num),
 		)
 	}
-	var tp tape
+	var tp Tape
 	for _, line := range lines {
-		valid, plain := classifyLine(line)
+		valid, plain := ClassifyLine(line)
 		if !valid || !plain {
 			t.Fatalf("test line %q is not plain", line)
 		}
-		if err := tp.parse(line); err != nil {
+		if err := tp.Parse(line); err != nil {
 			t.Fatalf("test line %q: %v", line, err)
 		}
 		prefix := []byte("prefix")
-		got := tp.appendOriginal(bytes.Clone(prefix))
-		want := appendValidStringContent(bytes.Clone(prefix), line)
+		got := tp.AppendOriginal(bytes.Clone(prefix))
+		want := AppendValidStringContent(bytes.Clone(prefix), line)
 		if !bytes.Equal(got, want) {
 			t.Fatalf("escaping %q:\n got %q\nwant %q", line, got, want)
 		}
