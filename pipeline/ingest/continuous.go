@@ -95,8 +95,18 @@ func (fl *Following) Series() []pipeline.Series {
 // Wait waits for every follower to end (after one pass with once, else
 // when the run's context ends) and returns the run's summary. No Add may
 // follow it.
-func (fl *Following) Wait() Summary {
+func (fl *Following) Wait() Summary { return fl.wait(false) }
+
+// wait is Wait; with letGo (the run was let go while the process goes on:
+// another replica follows its series now) its series leave the summary's
+// failures, the parked series and the lag metrics, as removed ones do.
+func (fl *Following) wait(letGo bool) Summary {
 	fl.wg.Wait()
+	if letGo {
+		for _, f := range fl.followers {
+			f.removed()
+		}
+	}
 	return fl.r.summary()
 }
 

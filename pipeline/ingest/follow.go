@@ -34,16 +34,31 @@ func (g FixedGroups) ListGroups(context.Context) ([]Group, []error) { return g, 
 // and a failed listing changes nothing. It returns the merged summary and
 // the listings that failed.
 func (e *Engine) FollowGroups(ctx context.Context, groups GroupLister, d Discovery, once bool) (Summary, []error) {
-	f := &groupFollower{e: e, d: d, once: once, running: map[string]context.CancelFunc{}}
+	return e.followGroups(ctx, groups, d, once, nil)
+}
+
+// followGroups is FollowGroups; with share, the listed groups are only
+// candidates, and share decides which of them this replica follows.
+func (e *Engine) followGroups(ctx context.Context, groups GroupLister, d Discovery, once bool, share *sharer) (Summary, []error) {
+	f := &groupFollower{e: e, d: d, once: once, share: share, running: map[string]*groupRun{}}
 	gs, errs := groups.ListGroups(ctx)
 	f.errs = append(f.errs, errs...)
-	for _, g := range gs {
-		f.start(ctx, g)
+	if share != nil {
+		share.f = f
+		share.offer(gs, false)
+	} else {
+		for _, g := range gs {
+			f.running[g.ID] = f.start(ctx, g)
+		}
 	}
 	if _, fixed := groups.(FixedGroups); !fixed && !once && d.Every > 0 {
 		f.wg.Go(func() { f.relist(ctx, groups) })
 	}
+	if share != nil {
+		share.run(ctx)
+	}
 	f.wg.Wait()
+	f.groups.Wait()
 	return f.total, f.errs
 }
 
@@ -52,42 +67,69 @@ type groupFollower struct {
 	e    *Engine
 	d    Discovery
 	once bool
+	// share, when set, decides which groups to follow (leases shared
+	// with other replicas); else every listed group is followed.
+	share *sharer
 
 	mu      sync.Mutex
 	total   Summary
 	errs    []error
-	wg      sync.WaitGroup
-	running map[string]context.CancelFunc // group id -> lets it go
+	wg      sync.WaitGroup       // relist
+	groups  sync.WaitGroup       // one per group followed
+	running map[string]*groupRun // group id -> its run (without share)
+}
+
+// groupRun is one group being followed.
+type groupRun struct {
+	// stop lets the group go: no new window starts, windows in flight get
+	// the shutdown grace period to finish and be recorded.
+	stop context.CancelFunc
+	// abort lets it go at once: windows in flight are canceled too.
+	abort context.CancelFunc
+	// done is closed once nothing of the group runs any more.
+	done chan struct{}
 }
 
 // start follows g until ctx ends or g is let go.
-func (f *groupFollower) start(ctx context.Context, g Group) {
-	gctx, cancel := context.WithCancel(ctx)
-	f.mu.Lock()
-	f.running[g.ID] = cancel
-	f.mu.Unlock()
-	f.wg.Go(func() {
-		defer cancel()
-		f.group(gctx, g)
+func (f *groupFollower) start(ctx context.Context, g Group) *groupRun {
+	gctx, stop := context.WithCancel(ctx)
+	actx, cancelAbort := context.WithCancel(context.WithoutCancel(ctx))
+	gr := &groupRun{stop: stop, abort: func() { cancelAbort(); stop() }, done: make(chan struct{})}
+	f.groups.Go(func() {
+		defer close(gr.done)
+		defer stop()
+		defer cancelAbort()
+		f.group(ctx, gctx, actx, g)
 	})
+	return gr
 }
 
-// group lists g's series and follows them; without once, it lists them
-// again every d.Every unless g is Fixed.
-func (f *groupFollower) group(ctx context.Context, g Group) {
+// group lists g's series and follows them until gctx ends (the windows in
+// flight get the grace period, unless abort ends); without once, it lists
+// them again every d.Every unless g is Fixed. A group let go while the run
+// goes on (parent still alive) leaves no failure, no parked series and no
+// lag metric behind: it is not this process's any more.
+func (f *groupFollower) group(parent, ctx, abort context.Context, g Group) {
 	series, err := f.e.firstList(ctx, g, f.d, !f.once)
+	letGo := func() bool { return ctx.Err() != nil && parent.Err() == nil }
 	if err != nil {
-		f.mu.Lock()
-		f.errs = append(f.errs, err)
-		f.mu.Unlock()
+		if !letGo() {
+			f.mu.Lock()
+			f.errs = append(f.errs, err)
+			f.mu.Unlock()
+		}
 		return
 	}
 	fl := f.e.Follow(ctx, f.once)
+	if f.share != nil {
+		fl.r.marks = leaseGate{CheckpointStore: fl.r.marks, s: f.share}
+	}
+	defer context.AfterFunc(abort, fl.r.release)()
 	fl.Add(series...)
 	if !f.once && !g.Fixed && f.d.Every > 0 {
 		f.rediscover(ctx, g, fl)
 	}
-	sum := fl.Wait()
+	sum := fl.wait(letGo())
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.total.Merge(sum)
@@ -106,6 +148,10 @@ func (f *groupFollower) relist(ctx context.Context, groups GroupLister) {
 		case <-t.C:
 		}
 		gs, errs := groups.ListGroups(ctx)
+		if f.share != nil {
+			f.share.offer(gs, len(errs) == 0)
+			continue
+		}
 		listed := map[string]bool{}
 		for _, g := range gs {
 			listed[g.ID] = true
@@ -114,7 +160,10 @@ func (f *groupFollower) relist(ctx context.Context, groups GroupLister) {
 			f.mu.Unlock()
 			if !known {
 				f.e.log.Info("new "+noun+" found, following it", noun, g.ID)
-				f.start(ctx, g)
+				gr := f.start(ctx, g)
+				f.mu.Lock()
+				f.running[g.ID] = gr
+				f.mu.Unlock()
 			}
 		}
 		if len(errs) > 0 {
@@ -124,7 +173,7 @@ func (f *groupFollower) relist(ctx context.Context, groups GroupLister) {
 		for id, stop := range f.running {
 			if !listed[id] {
 				f.e.log.Info(noun+" no longer listed (deleted?), stopped following it; it is followed again if it comes back", noun, id)
-				stop()
+				stop.stop()
 				delete(f.running, id)
 			}
 		}

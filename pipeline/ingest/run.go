@@ -29,6 +29,9 @@ type run struct {
 	// slots bounds the windows processed at once, across series.
 	slots  chan struct{}
 	record bool
+	// marks records settled windows: the engine's checkpoint store, or a
+	// gate in front of it (see leaseGate).
+	marks pipeline.CheckpointStore
 	// service is a run that keeps going (run without --once): it retries
 	// windows whatever the error, where one-shot runs give up on some.
 	service bool
@@ -59,6 +62,7 @@ func (e *Engine) newRun(ctx context.Context, record bool) *run {
 		e: e, stop: ctx, work: work, release: release,
 		slots:    make(chan struct{}, e.cfg.Concurrency),
 		record:   record,
+		marks:    e.deps.Checkpoints,
 		start:    time.Now(),
 		failures: map[windowKey]WindowFailure{},
 		parked:   map[pipeline.Series]parked{},

@@ -97,7 +97,7 @@ func (r *run) attempt(w pipeline.Window) (Stats, error) {
 	start := time.Now()
 	st, err := r.e.window(r.work, w, r.onBatch)
 	if err == nil && r.record && !w.Range().Empty() {
-		if err = r.e.deps.Checkpoints.MarkStored(r.work, w.Series, w.Range()); err != nil {
+		if err = r.marks.MarkStored(r.work, w.Series, w.Range()); err != nil {
 			err = fmt.Errorf("recording %s: %w", w, err)
 		}
 	}
