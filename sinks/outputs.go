@@ -13,6 +13,10 @@ type Outputs struct {
 	Sink        pipeline.Sink
 	DeadLetter  pipeline.DeadLetter
 	Checkpoints pipeline.CheckpointStore
+	// Leases, when set, is where `run` replicas sharing this sink share
+	// the projects (a search sink's state index); nil means one replica
+	// per sink (the file sink locks its directory instead).
+	Leases pipeline.LeaseStore
 	// Where names the destination for logs ("NDJSON files under ./data").
 	Where string
 	// Retention is how long the sink keeps events (0: forever); a

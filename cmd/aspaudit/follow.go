@@ -64,11 +64,15 @@ func (o organizationProjects) ListGroups(ctx context.Context) ([]ingest.Group, [
 
 // followProjects follows every configured (or listed) project until ctx
 // ends, or for one pass with once, and returns the run's summary and the
-// projects or listings that failed.
-func followProjects(ctx context.Context, eng *ingest.Engine, client *atlas.Client, cfg configs.Config, log *slog.Logger, once bool) (ingest.Summary, []error) {
+// projects or listings that failed. With share, it follows only the
+// projects whose lease it holds (see ingest.FollowShared).
+func followProjects(ctx context.Context, eng *ingest.Engine, client *atlas.Client, cfg configs.Config, log *slog.Logger, once bool, share *ingest.Sharing) (ingest.Summary, []error) {
 	var groups ingest.GroupLister = ingest.FixedGroups(projectGroups(client, cfg.Atlas.Projects))
 	if cfg.Atlas.Discovers() {
 		groups = organizationProjects{client: client, cfg: cfg, log: log}
+	}
+	if share != nil && !once {
+		return eng.FollowShared(ctx, groups, discovery(cfg), *share)
 	}
 	return eng.FollowGroups(ctx, groups, discovery(cfg), once)
 }

@@ -119,7 +119,7 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, errs := followProjects(ctx, eng, client, cfg, log, false)
+		_, errs := followProjects(ctx, eng, client, cfg, log, false, nil)
 		if len(errs) > 0 {
 			t.Errorf("follow: %v", errs)
 		}

@@ -30,6 +30,7 @@ type metrics struct {
 	bulk     prometheus.Histogram
 	health   *health
 	parked   *parkedSeries
+	leases   *leaseMetrics
 	now      func() time.Time
 
 	mu      sync.Mutex
@@ -57,6 +58,7 @@ func newMetrics() *metrics {
 			Help: "Latency of one settled batch write to the sink, retries included.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
 		health:  newHealth(),
 		parked:  newParkedSeries(),
+		leases:  newLeaseMetrics(),
 		now:     time.Now,
 		covered: map[string]time.Time{},
 		lagDesc: prometheus.NewDesc("aspaudit_series_lag_seconds",
@@ -134,7 +136,7 @@ func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) erro
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
-	mux.Handle("/healthz", m.parked.healthz(m.health))
+	mux.Handle("/healthz", m.leases.healthz(m.parked.healthz(m.health)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -59,7 +59,7 @@ func BenchmarkOrganizationPass(b *testing.B) {
 			b.Fatal(err)
 		}
 		srv.ResetRequests()
-		if _, errs := followProjects(ctx, eng, client, cfg, log, true); len(errs) > 0 {
+		if _, errs := followProjects(ctx, eng, client, cfg, log, true, nil); len(errs) > 0 {
 			b.Fatal(errs)
 		}
 		for _, r := range srv.Requests() {

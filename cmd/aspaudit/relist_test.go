@@ -115,7 +115,7 @@ func TestRunFollowsAnOrganization(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if _, errs := followProjects(ctx, eng, client, cfg, log, false); len(errs) > 0 {
+		if _, errs := followProjects(ctx, eng, client, cfg, log, false, nil); len(errs) > 0 {
 			t.Errorf("follow: %v", errs)
 		}
 	}()

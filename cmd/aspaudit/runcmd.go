@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aspaudit/aspaudit/pipeline/ingest"
 	"github.com/aspaudit/aspaudit/sinks/file"
 )
 
@@ -81,10 +82,15 @@ func (f *runFlags) run(ctx context.Context, io stdio, environ, _ []string) int {
 		fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
 		return exitUsage
 	}
+	var share *ingest.Sharing
 	if !f.once {
+		if share, err = leaseSharing(ctx, cfg, out, m, log); err != nil {
+			fmt.Fprintf(io.err, "aspaudit run: %v\n", err)
+			return exitUsage
+		}
 		upkeepPeriodically(ctx, out)
 	}
-	sum, discErrs := followProjects(ctx, eng, client, cfg, log, f.once)
+	sum, discErrs := followProjects(ctx, eng, client, cfg, log, f.once, share)
 	if f.once {
 		upkeep(ctx, out)
 	}

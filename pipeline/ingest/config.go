@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
@@ -47,12 +49,25 @@ type Config struct {
 	// ShutdownTimeout is how long windows in flight may take to finish
 	// once the run is asked to stop; after it they are abandoned.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+	// LeaseTTL is how long a replica's lease of a project lasts unless
+	// renewed, with a search sink in `run` (see FollowShared): a replica
+	// that dies has its projects taken over within about this long.
+	LeaseTTL time.Duration `koanf:"lease_ttl"`
+	// ReplicaID names this replica in the leases; empty means the host
+	// name and a random suffix, chosen at start.
+	ReplicaID string `koanf:"replica_id"`
 }
+
+// Bounds of LeaseTTL.
+const (
+	MinLeaseTTL = 3 * time.Second
+	MaxLeaseTTL = 10 * time.Minute
+)
 
 // NewDefaultConfig returns 6h windows, a 5m poll interval, 10m lag, 30m
 // overlap, a 24h first start, one parser per CPU, 4 windows at once,
 // batches of 1000 events or 5 MiB, the default retry policy, parked series
-// tried again hourly and a 30s shutdown grace period.
+// tried again hourly, a 30s shutdown grace period and 30s leases.
 func NewDefaultConfig() Config {
 	return Config{
 		Window:          6 * time.Hour,
@@ -67,6 +82,7 @@ func NewDefaultConfig() Config {
 		Retry:           retry.NewDefaultPolicy(),
 		ParkRecheck:     time.Hour,
 		ShutdownTimeout: 30 * time.Second,
+		LeaseTTL:        30 * time.Second,
 	}
 }
 
@@ -107,6 +123,12 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		bad("shutdown_timeout", "must not be negative")
+	}
+	if c.LeaseTTL < MinLeaseTTL || c.LeaseTTL > MaxLeaseTTL {
+		bad("lease_ttl", fmt.Sprintf("must be between %s and %s", MinLeaseTTL, MaxLeaseTTL))
+	}
+	if len(c.ReplicaID) > 200 || strings.ContainsFunc(c.ReplicaID, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
+		bad("replica_id", "must be at most 200 bytes, without spaces or control characters")
 	}
 	if err := c.Retry.Validate(); err != nil {
 		errs = append(errs, pipeline.PrefixErrors("retry.", err))

@@ -66,8 +66,8 @@ func DefaultIndexPattern(t pipeline.LogType) string {
 	return IndexPattern(NewDefaultConfig().PrefixOf(t))
 }
 
-// Open builds the sink, the checkpoint store in the state index (shared by
-// every replica), and the dead-letter place: the dead-letter index when
+// Open builds the sink, the checkpoint store and the lease store in the
+// state index (shared by every replica), and the dead-letter place: the dead-letter index when
 // one is configured, else NDJSON files under LocalPath.
 func (s *Section) Open(ctx context.Context, log *slog.Logger) (*sinks.Outputs, error) {
 	sink, err := New(s.Config, log)
@@ -78,6 +78,10 @@ func (s *Section) Open(ctx context.Context, log *slog.Logger) (*sinks.Outputs, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("configuring the checkpoint index: %w", err), sink.Close(ctx))
 	}
+	leases, err := state.NewLeaseStore(sink.Client(), s.State)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("configuring the lease store: %w", err), sink.Close(ctx))
+	}
 	var dead pipeline.DeadLetter
 	if s.State.DeadLetterIndex != "" {
 		dead, err = state.NewDeadLetterIndex(sink.Client(), s.State, log)
@@ -87,7 +91,7 @@ func (s *Section) Open(ctx context.Context, log *slog.Logger) (*sinks.Outputs, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("opening the dead-letter place: %w", err), sink.Close(ctx))
 	}
-	out := &sinks.Outputs{Sink: sink, DeadLetter: dead, Checkpoints: cp,
+	out := &sinks.Outputs{Sink: sink, DeadLetter: dead, Checkpoints: cp, Leases: leases,
 		Where: fmt.Sprintf("%s at %v", string(s.flavor), s.Conn.URLs), Retention: s.Templates.Retention.Duration()}
 	if out.Retention > 0 {
 		out.Upkeep = func(ctx context.Context) { s.applyRetention(ctx, sink, log) }

@@ -72,12 +72,12 @@ func (s *Section) detect(ctx context.Context, client *conn.Client) (conn.Server,
 	return srv, nil
 }
 
-// ensureStateIndices creates the checkpoint index, and the dead-letter
-// index when one is configured, through the sink's client.
+// ensureStateIndices creates the state index (checkpoints and leases), and
+// the dead-letter index when one is configured, through the sink's client.
 func (s *Section) ensureStateIndices(ctx context.Context, client *conn.Client, log *slog.Logger) error {
-	cp, err := state.NewCheckpointStore(client, s.State, log)
+	leases, err := state.NewLeaseStore(client, s.State)
 	if err == nil {
-		err = cp.EnsureIndex(ctx)
+		err = leases.EnsureIndex(ctx) // also adds the lease fields to an older index
 	}
 	if err != nil {
 		return fmt.Errorf("creating the state index %s: %w", s.State.StateIndex, err)

@@ -90,3 +90,7 @@ func TestEventsSpreadAndUnique(t *testing.T) {
 		t.Error("every tenth event should be a marked parse failure")
 	}
 }
+
+func TestLeasesSuite(t *testing.T) {
+	RunLeaseSuite(t, func(*testing.T) pipeline.LeaseStore { return &pipelinetest.Leases{} }, LeaseOptions{})
+}

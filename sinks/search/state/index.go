@@ -10,7 +10,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 )
 
-// stateMapping maps checkpoint documents. The ranges are kept, not
+// stateMapping maps checkpoint and lease documents. The ranges are kept, not
 // indexed: they are only read back by id.
 var stateMapping = map[string]any{
 	"dynamic": "strict",
@@ -23,6 +23,10 @@ var stateMapping = map[string]any{
 		"ranges":        map[string]any{"type": "object", "enabled": false},
 		"covered_until": map[string]any{"type": "date"},
 		"updated":       map[string]any{"type": "date"},
+		// The replicas' leases (lease.go); EnsureIndex of LeaseStore adds
+		// them to indices created before.
+		"lease":   leaseMapping["lease"],
+		"members": leaseMapping["members"],
 	},
 }
 
