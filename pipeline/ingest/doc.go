@@ -15,4 +15,12 @@
 // an explicit list of windows (archive import). All three stop taking new
 // windows when their context ends and give the windows in flight a grace
 // period to finish; abandoned windows are not recorded.
+//
+// Engine.FollowGroups follows groups of series (projects) as discovery
+// lists them; Engine.FollowShared does so for one of several replicas,
+// following only the groups whose lease (a pipeline.LeaseStore) it holds:
+// leases are renewed every TTL/3 and taken up to a fair share; a lease
+// that could not be renewed is lost TTL/6 before it expires for the
+// others, which cancels the group's windows and closes its checkpoints
+// (a gate in front of the CheckpointStore).
 package ingest

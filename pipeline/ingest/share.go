@@ -87,8 +87,8 @@ type sharer struct {
 	f    *groupFollower
 	log  *slog.Logger
 	noun string
-	// ctx is the run's: the groups taken are followed under it.
-	ctx context.Context
+	// started: rounds have begun (offer logs new groups from then on).
+	started bool
 	// wake cuts the wait between rounds short when a group given back
 	// has ended, so its lease is released at once.
 	wake chan struct{}
@@ -119,7 +119,7 @@ func (s *sharer) offer(gs []Group, complete bool) {
 	listed := map[string]bool{}
 	for _, g := range gs {
 		listed[g.ID] = true
-		if _, ok := s.candidates[g.ID]; !ok && s.ctx != nil {
+		if _, ok := s.candidates[g.ID]; !ok && s.started {
 			s.log.Info("new "+s.noun+" found; the replicas share it", s.noun, g.ID)
 		}
 		s.candidates[g.ID] = g
@@ -153,7 +153,7 @@ func (s *sharer) heldUntil(group string) (time.Time, bool) {
 // before they take leases.
 func (s *sharer) run(ctx context.Context) {
 	s.mu.Lock()
-	s.ctx = ctx
+	s.started = true
 	s.mu.Unlock()
 	s.log.Info("sharing projects with other replicas", "replica", s.sh.Replica, "lease_ttl", s.sh.TTL.String())
 	work := context.WithoutCancel(ctx)
@@ -166,7 +166,7 @@ func (s *sharer) run(ctx context.Context) {
 			go func() { s.f.groups.Wait(); close(groupsDone) }()
 		}
 		draining := groupsDone != nil
-		next := s.round(work, !first && !draining, draining)
+		next := s.round(work, ctx, !first && !draining, draining)
 		if first {
 			next = time.Now().Add(s.sh.TTL / 6)
 		}
@@ -194,8 +194,9 @@ const minRoundGap = 10 * time.Millisecond
 
 // round renews this replica's leases and records it as alive; with claim,
 // it also lets go of groups above its fair share and takes free or
-// expired leases below it. It returns when the next round is due.
-func (s *sharer) round(ctx context.Context, claim, draining bool) time.Time {
+// expired leases below it, following their groups under parent. Its
+// requests run under ctx. It returns when the next round is due.
+func (s *sharer) round(ctx, parent context.Context, claim, draining bool) time.Time {
 	start := time.Now()
 	wall := s.sh.Now().Round(0)
 	s.loseOverdue(start)
@@ -206,7 +207,7 @@ func (s *sharer) round(ctx context.Context, claim, draining bool) time.Time {
 	s.releaseEnded(rctx, wall)
 	var expiry time.Time
 	if claim && ok {
-		expiry = s.balance(rctx, start, wall, alive)
+		expiry = s.balance(rctx, parent, start, wall, alive)
 	}
 	s.loseOverdue(time.Now())
 	s.report(len(alive))

@@ -11,9 +11,10 @@ import (
 // releaseTimeout bounds the release of the leases at the end of a run.
 const releaseTimeout = 5 * time.Second
 
-// claim takes the free or expired lease l (as read) and follows its group.
-// It reports whether it won: a conflict means another replica did.
-func (s *sharer) claim(ctx context.Context, start, wall time.Time, l pipeline.Lease) bool {
+// claim takes the free or expired lease l (as read) and follows its group
+// under parent. It reports whether it won: a conflict means another
+// replica did.
+func (s *sharer) claim(ctx, parent context.Context, start, wall time.Time, l pipeline.Lease) bool {
 	from := ""
 	if l.Holder != "" && l.Holder != s.sh.Replica {
 		from = l.Holder // its lease expired unrenewed
@@ -32,7 +33,7 @@ func (s *sharer) claim(ctx context.Context, start, wall time.Time, l pipeline.Le
 	g, listed := s.candidates[l.Project]
 	h := &heldLease{lease: got, until: start.Add(s.sh.TTL - s.sh.TTL/6)}
 	if listed {
-		h.run = s.f.start(s.ctx, g)
+		h.run = s.f.start(parent, g)
 	} else { // let go while it was taken: give it back
 		h.run = &groupRun{stop: func() {}, abort: func() {}, done: closedDone()}
 		h.releasing = true

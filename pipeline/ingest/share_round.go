@@ -17,12 +17,13 @@ const membersAttempts = 5
 
 // heartbeat records this replica as alive until wall + TTL (or, draining,
 // removes it) and returns the replicas alive, itself included unless
-// draining; ok is false when the record could not be read or written.
-func (s *sharer) heartbeat(ctx context.Context, wall time.Time, draining bool) (map[string]bool, bool) {
+// draining, each with the expiry of its record; ok is false when the
+// record could not be read or written.
+func (s *sharer) heartbeat(ctx context.Context, wall time.Time, draining bool) (map[string]time.Time, bool) {
 	me := s.sh.Replica
-	alive := map[string]bool{}
+	alive := map[string]time.Time{}
 	if !draining {
-		alive[me] = true
+		alive[me] = wall.Add(s.sh.TTL)
 	}
 	for range membersAttempts {
 		m, err := s.sh.Store.Members(ctx)
@@ -34,11 +35,11 @@ func (s *sharer) heartbeat(ctx context.Context, wall time.Time, draining bool) (
 		for id, exp := range m.Expires {
 			if id != me && exp.After(wall) {
 				next.Expires[id] = exp
-				alive[id] = true
+				alive[id] = exp
 			}
 		}
 		if !draining {
-			next.Expires[me] = wall.Add(s.sh.TTL)
+			next.Expires[me] = alive[me]
 		} else if _, listed := m.Expires[me]; !listed {
 			return alive, true
 		}
@@ -128,9 +129,12 @@ func ended(gr *groupRun) bool {
 }
 
 // balance lets go of held groups no longer listed or above the fair
-// share, and takes free or expired leases up to it. It returns the
-// earliest expiry of the other replicas' leases (zero: none).
-func (s *sharer) balance(ctx context.Context, start, wall time.Time, alive map[string]bool) time.Time {
+// share, and takes free or expired leases up to it. It reads the other
+// groups' leases only when below its share (some lease is then free, or
+// held by a replica that may have died). It returns when another
+// replica's record or lease expires first (zero: none), for the next
+// round to take its groups over at once.
+func (s *sharer) balance(ctx, parent context.Context, start, wall time.Time, alive map[string]time.Time) time.Time {
 	cands := s.ranked()
 	held := s.heldLeases()
 	for group, h := range held {
@@ -138,8 +142,40 @@ func (s *sharer) balance(ctx context.Context, start, wall time.Time, alive map[s
 			s.release(group, h)
 		}
 	}
+	fair := func() int { return (len(cands) + len(alive) - 1) / len(alive) }
+	mine := s.following(held)
 	var free []pipeline.Lease
+	if len(mine) < fair() {
+		free = s.survey(ctx, wall, cands, held, alive)
+	}
+	for i := len(cands) - 1; i >= 0 && len(mine) > fair(); i-- {
+		if h, ok := held[cands[i].ID]; ok && !h.releasing {
+			s.release(cands[i].ID, h)
+			mine = slices.DeleteFunc(mine, func(id string) bool { return id == cands[i].ID })
+		}
+	}
+	for _, l := range free {
+		if len(mine) >= fair() {
+			break
+		}
+		if s.claim(ctx, parent, start, wall, l) {
+			mine = append(mine, l.Project)
+		}
+	}
 	var expiry time.Time
+	for id, exp := range alive {
+		if id != s.sh.Replica && (expiry.IsZero() || exp.Before(expiry)) {
+			expiry = exp
+		}
+	}
+	return expiry
+}
+
+// survey reads the leases of the candidates not held and returns the free
+// or expired ones, in cands' order; the holders of the others count as
+// alive until their lease expires.
+func (s *sharer) survey(ctx context.Context, wall time.Time, cands []Group, held map[string]*heldLease, alive map[string]time.Time) []pipeline.Lease {
+	var free []pipeline.Lease
 	for _, g := range cands {
 		if _, mine := held[g.ID]; mine {
 			continue
@@ -151,29 +187,12 @@ func (s *sharer) balance(ctx context.Context, start, wall time.Time, alive map[s
 		case l.Version == "" || l.Holder == "" || l.Holder == s.sh.Replica || !l.Expires.After(wall):
 			free = append(free, l)
 		default:
-			alive[l.Holder] = true
-			if expiry.IsZero() || l.Expires.Before(expiry) {
-				expiry = l.Expires
+			if exp, ok := alive[l.Holder]; !ok || l.Expires.Before(exp) {
+				alive[l.Holder] = l.Expires
 			}
 		}
 	}
-	fair := (len(cands) + len(alive) - 1) / len(alive)
-	mine := s.following(held)
-	for i := len(cands) - 1; i >= 0 && len(mine) > fair; i-- {
-		if h, ok := held[cands[i].ID]; ok && !h.releasing {
-			s.release(cands[i].ID, h)
-			mine = slices.DeleteFunc(mine, func(id string) bool { return id == cands[i].ID })
-		}
-	}
-	for _, l := range free {
-		if len(mine) >= fair {
-			break
-		}
-		if s.claim(ctx, start, wall, l) {
-			mine = append(mine, l.Project)
-		}
-	}
-	return expiry
+	return free
 }
 
 // following returns the held groups not being let go.

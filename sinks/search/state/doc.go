@@ -25,6 +25,17 @@
 // window that is refused again overwrites its dead letter instead of
 // adding another.
 //
+// # Leases
+//
+// LeaseStore keeps, in the state index too, the leases by which several
+// `run` replicas share the projects (see ingest.FollowShared): one
+// document per project ("lease-" and a hash of the project id: holder,
+// expiry, last renewal) and one "members" document recording each replica
+// alive with its expiry. Every write is conditional on the version read
+// (if_seq_no and if_primary_term, or op_type=create), so of replicas
+// racing for a lease exactly one wins; reads by id are real-time. An
+// index created before leases gets their fields added to its mapping.
+//
 // Both indices are created on first use with their own small, strict
 // mapping. Their names must not match the audit indices' pattern
 // ("<prefix>-*"), whose template would otherwise apply; CheckNames tells.
