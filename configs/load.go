@@ -72,9 +72,10 @@ func Load(src Sources) (Config, error) {
 }
 
 // envKey maps ASPAUDIT_SINK__FILE__PATH to sink.file.path; ASPAUDIT_CONFIG,
-// which names the file, is no key.
+// which names the file, and ASPAUDIT_DEBUG_PPROF_LISTEN, read by the
+// command before any configuration, are no keys.
 func envKey(k, v string) (string, any) {
-	if k == EnvConfigFile {
+	if k == EnvConfigFile || k == EnvProfileListen {
 		return "", nil
 	}
 	k = strings.ToLower(strings.TrimPrefix(k, EnvPrefix))

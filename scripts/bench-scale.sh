@@ -11,7 +11,9 @@
 #     (time seen - covered_until - lag), over-estimated by up to BENCH_SAMPLE + 1 seconds;
 #   - peak RSS of the aspaudit process (VmHWM of /proc/PID/status; goal <= 100 MiB);
 #   - Atlas requests per second per project (aspaudit_atlas_requests_total), against the
-#     bucket's refill rate (500/60 s = 8.33/s), during catch-up and after.
+#     bucket's refill rate (500/60 s = 8.33/s), during catch-up and after;
+#   - where the memory is at the largest sample: Go heap in use, goroutine stacks, the
+#     goroutine count (go_memstats_*, go_goroutines of /metrics).
 # Everything listens on 127.0.0.1 (ports chosen by the system).
 #
 #   scripts/bench-scale.sh
@@ -20,6 +22,8 @@
 #      BENCH_LAG (600 s, pipeline.lag) BENCH_START (24h, pipeline.start)
 #      BENCH_LINES (10000 lines per workspace a week, the fake's -lines) BENCH_SAMPLE (2 s)
 #      BENCH_KEEP (set: keep the temporary directory and say where)
+#      BENCH_PPROF (set: serve Go profiles (ASPAUDIT_DEBUG_PPROF_LISTEN) and keep a heap and a
+#      goroutine profile taken whenever the RSS reached a new high, in the kept directory)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 projects=${BENCH_PROJECTS:-50} workspaces=${BENCH_WORKSPACES:-20}
@@ -73,6 +77,7 @@ unset ASPAUDIT_CONFIG MONGODB_ATLAS_PUBLIC_API_KEY MONGODB_ATLAS_PRIVATE_API_KEY
 	echo "  start: $start"
 } >"$tmp/aspaudit.yaml"
 
+if [[ -n ${BENCH_PPROF:-} ]]; then export ASPAUDIT_DEBUG_PPROF_LISTEN=127.0.0.1:0 BENCH_KEEP=1; fi
 t0=$(date +%s.%N)
 (cd "$tmp" && exec ./aspaudit run --config aspaudit.yaml --listen 127.0.0.1:0 --log-level info) >"$tmp/run.out" 2>"$tmp/run.log" &
 apid=$!
@@ -82,6 +87,19 @@ addr=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$tmp/run.log" | head -1 | cut -d'"' 
 [[ -z $addr ]] && addr=$(grep 'serving /metrics' "$tmp/run.log" | grep -o '127.0.0.1:[0-9]*' | head -1)
 echo "bench-scale: $series series ($projects projects x $workspaces workspaces), poll ${poll}s, lag ${lag}s, start $start," \
 	"$lines lines per workspace a week, ${duration}s; metrics at http://$addr/metrics; load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+paddr=$(grep -o 'serving Go profiles at http://127.0.0.1:[0-9]*' "$tmp/run.log" | head -1 | cut -d/ -f3) || true
+top=0
+
+# profile: at a new RSS high, keeps the heap and goroutine profiles (BENCH_PPROF).
+profile() {
+	local r
+	r=$(awk '/^VmRSS/ { print $2 }' "/proc/$apid/status")
+	((r > top)) || return 0
+	top=$r
+	curl -fsS --max-time 10 -o "$tmp/heap.pb.gz" "http://$paddr/debug/pprof/heap" || true
+	curl -fsS --max-time 10 -o "$tmp/goroutine.txt" "http://$paddr/debug/pprof/goroutine?debug=1" || true
+	echo "$r kB at $(date +%s.%N)" >"$tmp/profile-rss"
+}
 
 # Each sample: "T time", then "C series covered_until" per series and "R requests r429 stored failed".
 end=$(awk -v a="$t0" -v d="$duration" 'BEGIN { printf "%.3f", a + d }')
@@ -95,8 +113,14 @@ while awk -v n="$(date +%s.%N)" -v e="$end" 'BEGIN { exit !(n < e) }'; do
 			/^aspaudit_atlas_requests_total/ { req += $2; if ($1 ~ /status="429"/) r429 += $2 }
 			/^aspaudit_events_total.*outcome="stored"/ { stored = $2 }
 			/^aspaudit_windows_total.*result="failed"/ { failed = $2 }
-			END { print "R", req + 0, r429 + 0, stored + 0, failed + 0 }' "$tmp/m" >>"$tmp/samples"
+			/^go_memstats_heap_inuse_bytes / { heap = $2 }
+			/^go_memstats_stack_inuse_bytes / { stack = $2 }
+			/^go_memstats_sys_bytes / { sys = $2 }
+			/^go_goroutines / { gor = $2 }
+			/^process_resident_memory_bytes / { rss = $2 }
+			END { print "R", req + 0, r429 + 0, stored + 0, failed + 0; print "M", rss + 0, heap + 0, stack + 0, sys + 0, gor + 0 }' "$tmp/m" >>"$tmp/samples"
 	fi
+	[[ -z $paddr ]] || profile
 	sleep "$sample"
 done
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$apid/status")
@@ -128,6 +152,7 @@ awk -v t0="$t0" -v n="$series" -v np="$projects" -v poll="$poll" -v lag="$lag" -
 		prev[$2] = cov; next
 	}
 	$1 == "R" { req = $2; r429 = $3; stored = $4; failed = $5 }
+	$1 == "M" { if ($2 > mrss) { mrss = $2; mheap = $3; mstack = $4; msys = $5; mgor = $6 } if ($6 > maxgor) maxgor = $6 }
 	END {
 		flush()
 		if (caught == "") {
@@ -149,5 +174,8 @@ awk -v t0="$t0" -v n="$series" -v np="$projects" -v poll="$poll" -v lag="$lag" -
 					(reqN - req0) / (last - caught) / np, last - caught, 100 * (reqN - req0) / (last - caught) / np / (500 / 60), r429N - r4290
 		}
 		printf "aspaudit peak RSS (VmHWM): %.1f MiB (goal <= 100 MiB), at the end %.1f MiB; %d events stored, %d failed window attempts\n", hwm / 1024, rss / 1024, stored, failed
+		if (mrss > 0)
+			printf "at the largest RSS sampled (%.1f MiB): Go heap in use %.1f MiB, goroutine stacks %.1f MiB, memory from the OS %.1f MiB, %d goroutines (most: %d)\n",
+				mrss / 1048576, mheap / 1048576, mstack / 1048576, msys / 1048576, mgor, maxgor
 	}' "$tmp/samples"
 echo "load average at the end: $loadend on $(nproc) CPUs (other processes share the machine)"

@@ -21,6 +21,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,6 +29,11 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if err := serveProfiles(ctx, os.Environ(), os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "aspaudit: %v\n", err)
+		stop()
+		os.Exit(exitUsage)
+	}
 	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Environ())
 	stop()
 	os.Exit(code)

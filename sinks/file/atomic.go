@@ -8,12 +8,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 const (
 	dirMode  = 0o700
 	tmpStart = ".tmp-"
 )
+
+// writers keeps the write buffers of writeAtomic: a new 256 KiB buffer per
+// file (a segment and its ids file per batch, the checkpoints per window)
+// made most of the sink's garbage.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 256<<10) }}
 
 // writeAtomic creates dir/name with what write produces, so that the name
 // either does not exist or holds the whole content, even after a crash or
@@ -32,7 +38,12 @@ func writeAtomic(dir, name string, durable bool, write func(io.Writer) error) (e
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 256<<10)
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(tmp)
+	defer func() {
+		bw.Reset(nil) // drops tmp
+		writers.Put(bw)
+	}()
 	if err := write(bw); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}

@@ -104,6 +104,10 @@ func (p *partition) removeDead(dead []string) error {
 	return nil
 }
 
+// loadChunk bounds the hashes read before they join the index: loading a
+// month of millions of events needs its index, not a second copy of it.
+const loadChunk = 1 << 18
+
 // loadNew adds the ids of the live segments not known yet and forgets
 // known segments that a merge replaced.
 func (p *partition) loadNew(live []segment) error {
@@ -123,6 +127,10 @@ func (p *partition) loadNew(live []segment) error {
 		}
 		loaded = append(loaded, hashes...)
 		p.known[s.name()] = true
+		if len(loaded) >= loadChunk {
+			p.ids.merge(loaded)
+			loaded = loaded[:0]
+		}
 	}
 	p.ids.merge(loaded)
 	for name := range p.known {

@@ -34,8 +34,9 @@ const (
 func (s segment) stem() string {
 	return fmt.Sprintf("%0*d-%0*d", seqDigits, s.first, seqDigits, s.last)
 }
-func (s segment) name() string    { return s.stem() + segmentExt }
-func (s segment) idsName() string { return s.stem() + idsExt }
+func (s segment) name() string            { return s.stem() + segmentExt }
+func (s segment) sameSpan(o segment) bool { return s.first == o.first && s.last == o.last }
+func (s segment) idsName() string         { return s.stem() + idsExt }
 
 // parseStem parses "<first>-<last>" with both parts of seqDigits digits.
 func parseStem(stem string) (segment, bool) {
@@ -85,7 +86,7 @@ func listPartition(dir string) (listing, error) {
 	l := splitLeftovers(all)
 	l.dead = append(l.dead, dead...)
 	for _, n := range ids {
-		if !slices.ContainsFunc(l.live, func(s segment) bool { return s.idsName() == n }) {
+		if s, ok := parseStem(strings.TrimSuffix(n, idsExt)); !ok || !slices.ContainsFunc(l.live, s.sameSpan) {
 			l.dead = append(l.dead, n)
 		}
 	}
