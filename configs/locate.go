@@ -12,9 +12,9 @@ import (
 // It is not a configuration key, though it starts with EnvPrefix.
 const EnvConfigFile = EnvPrefix + "CONFIG"
 
-// EnvProfileListen, when set to an address, makes the command serve Go's
-// runtime profiles there (a measuring tool, off by default); it is no
-// configuration key.
+// EnvProfileListen names the variable that, set to an address, makes the
+// command serve Go's runtime profiles there (a measuring tool, off by
+// default); it is no configuration key.
 const EnvProfileListen = EnvPrefix + "DEBUG_PPROF_LISTEN"
 
 // DefaultSearchPath lists where the configuration file is looked for when

@@ -28,6 +28,7 @@ import (
 )
 
 func main() {
+	setMemoryLimit(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if err := serveProfiles(ctx, os.Environ(), os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "aspaudit: %v\n", err)
