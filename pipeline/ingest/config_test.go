@@ -52,3 +52,28 @@ func TestWorkersZeroMeansCPUs(t *testing.T) {
 		t.Errorf("workers 0: %v, %d", c.Validate(), c.workers())
 	}
 }
+
+func TestLeaseSettings(t *testing.T) {
+	for _, tc := range []struct {
+		ttl     time.Duration
+		replica string
+		bad     string
+	}{
+		{ttl: 3 * time.Second, replica: "pod-0"},
+		{ttl: 10 * time.Minute, replica: "aspaudit-7d9f-x2"},
+		{ttl: 2 * time.Second, bad: "lease_ttl:"},
+		{ttl: 11 * time.Minute, bad: "lease_ttl:"},
+		{ttl: 30 * time.Second, replica: "has space", bad: "replica_id:"},
+		{ttl: 30 * time.Second, replica: strings.Repeat("r", 201), bad: "replica_id:"},
+	} {
+		c := NewDefaultConfig()
+		c.LeaseTTL, c.ReplicaID = tc.ttl, tc.replica
+		err := c.Validate()
+		switch {
+		case tc.bad == "" && err != nil:
+			t.Errorf("%s %q: %v", tc.ttl, tc.replica, err)
+		case tc.bad != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.bad)):
+			t.Errorf("%s %q: %v, want %s", tc.ttl, tc.replica, err, tc.bad)
+		}
+	}
+}

@@ -238,7 +238,11 @@ func TestSharedReplicasBalance(t *testing.T) {
 	// Let the groups given back finish, then look at who fetches what.
 	time.Sleep(shareTTL)
 	from := time.Now()
+	reads, writes := s.leases.Reads.Load(), s.leases.Writes.Load()
 	time.Sleep(shareTTL)
+	rounds := 3.0 * 3 // three replicas, a round every TTL/3
+	t.Logf("steady state: %.1f reads and %.1f writes per replica per round (50 projects, 3 replicas)",
+		float64(s.leases.Reads.Load()-reads)/rounds, float64(s.leases.Writes.Load()-writes)/rounds)
 	holders := s.leases.Holders()
 	fetched := s.fetch.since(from)
 	if len(fetched) != 50 {

@@ -17,13 +17,14 @@ var _ pipeline.LeaseStore = (*Leases)(nil)
 // the real one: every write names the version it read, a write against a
 // changed version fails with pipeline.ErrLeaseConflict. Like the real
 // store it has no clock. The zero value is ready and safe for concurrent
-// use; Writes counts the writes that succeeded.
+// use; Reads counts the reads, Writes the writes that succeeded.
 type Leases struct {
 	mu      sync.Mutex
 	leases  map[string]pipeline.Lease
 	members pipeline.Members
 	seq     int64
 
+	Reads  atomic.Int64
 	Writes atomic.Int64
 }
 
@@ -32,6 +33,7 @@ func (s *Leases) Lease(ctx context.Context, project string) (pipeline.Lease, err
 	if err := ctx.Err(); err != nil {
 		return pipeline.Lease{}, fmt.Errorf("reading the lease of %s: %w", project, err)
 	}
+	s.Reads.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, ok := s.leases[project]
@@ -65,6 +67,7 @@ func (s *Leases) Members(ctx context.Context) (pipeline.Members, error) {
 	if err := ctx.Err(); err != nil {
 		return pipeline.Members{}, fmt.Errorf("reading the replicas: %w", err)
 	}
+	s.Reads.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.members
