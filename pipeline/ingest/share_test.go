@@ -171,8 +171,11 @@ func newShareRig(t *testing.T, projects int) *shareRig {
 	return s
 }
 
-// start starts a replica named id.
-func (s *shareRig) start(id string) *replica {
+// start starts a replica named id over s.groups.
+func (s *shareRig) start(id string) *replica { return s.startListing(id, s.groups, 0) }
+
+// startListing starts a replica named id listing groups every every.
+func (s *shareRig) startListing(id string, groups GroupLister, every time.Duration) *replica {
 	s.t.Helper()
 	cfg := testConfig()
 	cfg.PollInterval = 20 * time.Millisecond
@@ -190,7 +193,7 @@ func (s *shareRig) start(id string) *replica {
 	ctx, cancel := context.WithCancel(context.Background())
 	rp.cancel = cancel
 	go func() {
-		sum, _ := e.FollowShared(ctx, s.groups, Discovery{Noun: "project"},
+		sum, _ := e.FollowShared(ctx, groups, Discovery{Noun: "project", Every: every},
 			Sharing{Store: rp.store, Replica: id, TTL: shareTTL, Observer: rp.events})
 		rp.done <- sum
 	}()
@@ -348,5 +351,37 @@ func TestLeaseGateRefusesAfterDeadline(t *testing.T) {
 		if marks.Covered(pipeline.Series{ProjectID: p, Workspace: "ws"}) != nil {
 			t.Errorf("%s recorded without its lease", p)
 		}
+	}
+}
+
+// shrinkingGroups lists groups[:n].
+type shrinkingGroups struct {
+	groups FixedGroups
+	n      atomic.Int32
+}
+
+func (g *shrinkingGroups) ListGroups(context.Context) ([]Group, []error) {
+	return g.groups[:g.n.Load()], nil
+}
+
+// TestSharedProjectNoLongerListed: a project that leaves the listing is
+// let go and its lease released; the others stay held.
+func TestSharedProjectNoLongerListed(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the replica stopped
+	s := newShareRig(t, 3)
+	g := &shrinkingGroups{groups: s.groups}
+	g.n.Store(3)
+	s.startListing("a", g, 20*time.Millisecond)
+	waitUntil(t, "a to hold all 3", 10*time.Second, func() bool { return s.held()["a"] == 3 })
+	g.n.Store(2)
+	waitUntil(t, "p02's lease to be released", 10*time.Second, func() bool { return s.leases.Holders()["p02"] == "" })
+	if h := s.held(); h["a"] != 2 {
+		t.Errorf("a holds %d leases, want the 2 still listed", h["a"])
+	}
+	time.Sleep(shareTTL / 3)
+	from := time.Now()
+	time.Sleep(shareTTL / 2)
+	if rs := s.fetch.since(from)["p02"]; len(rs) != 0 {
+		t.Errorf("p02 still fetched by %v after it left the listing", rs)
 	}
 }
