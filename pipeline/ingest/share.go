@@ -204,7 +204,7 @@ func (s *sharer) round(ctx, parent context.Context, claim, draining bool) time.T
 	defer cancel()
 	alive, ok := s.heartbeat(rctx, wall, draining)
 	s.renew(rctx, start, wall)
-	s.releaseEnded(rctx, wall)
+	s.releaseEnded(rctx, wall, draining)
 	var expiry time.Time
 	if claim && ok {
 		expiry = s.balance(rctx, parent, start, wall, alive)

@@ -73,11 +73,12 @@ func (s *sharer) release(group string, h *heldLease) {
 	}()
 }
 
-// releaseEnded releases the leases of the groups let go whose windows
-// have all ended: other replicas may take them at once.
-func (s *sharer) releaseEnded(ctx context.Context, wall time.Time) {
+// releaseEnded releases the leases of the groups let go (all of them,
+// draining) whose windows have all ended: other replicas may take them at
+// once.
+func (s *sharer) releaseEnded(ctx context.Context, wall time.Time, draining bool) {
 	for group, h := range s.heldLeases() {
-		if h.releasing && ended(h.run) {
+		if (h.releasing || draining) && ended(h.run) {
 			s.giveBack(ctx, group, h, wall)
 		}
 	}

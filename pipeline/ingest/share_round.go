@@ -99,7 +99,7 @@ func (s *sharer) loseOverdue(now time.Time) {
 }
 
 // lose stops following group at once, windows in flight included, and
-// forgets its lease. A group already let go and ended is dropped quietly.
+// forgets its lease. A group no longer followed is dropped quietly.
 func (s *sharer) lose(group, why string) {
 	s.mu.Lock()
 	h, ok := s.held[group]
@@ -109,8 +109,8 @@ func (s *sharer) lose(group, why string) {
 		return
 	}
 	h.run.abort()
-	if h.releasing && ended(h.run) {
-		s.log.Debug("lease of a "+s.noun+" let go expired before its release", s.noun, group)
+	if ended(h.run) {
+		s.log.Debug("lease of a "+s.noun+" no longer followed expired before its release", s.noun, group)
 		return
 	}
 	s.log.Warn(s.noun+" lease lost, stopped following it", s.noun, group, "replica", s.sh.Replica, "reason", why)
