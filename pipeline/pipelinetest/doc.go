@@ -3,7 +3,8 @@
 // the command: Recorder stores by id and reports duplicates as duplicates,
 // Failing injects transient failures and rejections in front of another
 // sink, Discard counts and drops (for benchmarks), Checkpoints and
-// DeadLetters keep state in memory.
+// DeadLetters keep state in memory, Leases keeps leases with the real
+// store's compare-and-swap semantics.
 //
 // The doubles pass the conformance suites of package sinks/sinktest (run
 // from that package's tests), so a test using them tests against what a
