@@ -89,16 +89,46 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	// steady waits until ws is not fetched any more: its count stays the
-	// same while ws-other is fetched several more times.
+	// lagged returns the series with a lag metric: a series' metric goes
+	// when its follower ends, after the last pass it had in flight (and so
+	// that pass's requests) ended.
+	lagged := func() map[string]bool {
+		t.Helper()
+		families, err := m.reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, f := range families {
+			if f.GetName() != "aspaudit_series_lag_seconds" {
+				continue
+			}
+			for _, mt := range f.GetMetric() {
+				for _, l := range mt.GetLabel() {
+					out[l.GetValue()] = true
+				}
+			}
+		}
+		return out
+	}
+	ended := func(ws ...string) func() bool {
+		return func() bool {
+			l := lagged()
+			for _, w := range ws {
+				if l[project+"/"+w] {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	// steady waits until ws's follower ended, then checks that ws is not
+	// fetched any more while other is fetched 5 more times.
 	steady := func(ws, other string) {
 		t.Helper()
-		// First let a pass of ws that was in flight when it was let go
-		// end: other is fetched twice more meanwhile.
-		base, _ := fetches(other)
-		waitFor(other+" to be fetched twice more", func() bool { n, _ := fetches(other); return n >= base+2 })
+		waitFor(ws+"'s follower to end", ended(ws))
 		okBefore, nfBefore := fetches(ws)
-		base, _ = fetches(other)
+		base, _ := fetches(other)
 		waitFor(other+" to be fetched 5 more times", func() bool { n, _ := fetches(other); return n >= base+5 })
 		if okAfter, nfAfter := fetches(ws); okAfter != okBefore || nfAfter != nfBefore {
 			t.Errorf("%s still fetched after it was deleted: %d more answers 200, %d more 404", ws, okAfter-okBefore, nfAfter-nfBefore)
@@ -132,23 +162,8 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 	waitFor("ws-b to be let go", func() bool { return letGo("ws-b") })
 	steady("ws-b", "ws-c")
 	// The lag metrics follow: ws-b's is gone, ws-c's is there.
-	lagged := map[string]bool{}
-	families, err := m.reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != "aspaudit_series_lag_seconds" {
-			continue
-		}
-		for _, mt := range f.GetMetric() {
-			for _, l := range mt.GetLabel() {
-				lagged[l.GetValue()] = true
-			}
-		}
-	}
-	if lagged[project+"/ws-b"] || !lagged[project+"/ws-c"] {
-		t.Errorf("series with a lag metric: %v; want ws-c and not the deleted ws-b", lagged)
+	if l := lagged(); l[project+"/ws-b"] || !l[project+"/ws-c"] {
+		t.Errorf("series with a lag metric: %v; want ws-c and not the deleted ws-b", l)
 	}
 
 	// The last workspaces go: the project is listed empty.
@@ -164,9 +179,8 @@ func TestRunFollowsWorkspacesAsTheyComeAndGo(t *testing.T) {
 		}
 		return n
 	}
-	// Passes in flight when they were let go end first (two listings).
-	l0 := lists()
-	waitFor("2 more listings", func() bool { return lists() >= l0+2 })
+	// Passes in flight when they were let go end first.
+	waitFor("the followers of ws-a and ws-c to end", ended("ws-a", "ws-c"))
 	a0, c0, l0 := total("ws-a"), total("ws-c"), lists()
 	waitFor("3 more listings", func() bool { return lists() >= l0+3 })
 	if a, c := total("ws-a"), total("ws-c"); a != a0 || c != c0 {

@@ -80,13 +80,18 @@ func TestCrash(t *testing.T) {
 	dir := t.TempDir()
 	acked := make(map[int]bool)
 	var mu sync.Mutex
-	interrupted := 0
+	interrupted, child := 0, 0
 	for round := range 12 {
 		children := 1 + round%2
 		var wg sync.WaitGroup
 		for range children {
+			k := killAt{after: time.Duration(rand.IntN(400)) * time.Millisecond}
+			if child%3 == 0 {
+				k = killAt{after: k.after + 50*time.Millisecond, fromStart: true}
+			}
+			child++
 			wg.Go(func() {
-				for _, i := range runAndKill(t, dir, time.Duration(50+rand.IntN(400))*time.Millisecond) {
+				for _, i := range runAndKill(t, dir, k) {
 					mu.Lock()
 					acked[i] = true
 					mu.Unlock()
@@ -105,9 +110,19 @@ func TestCrash(t *testing.T) {
 	checkAfterCrashes(t, dir, acked)
 }
 
-// runAndKill runs a child writer, kills it after d and returns the pool
+// killAt is when runAndKill kills its child: after this long from its start
+// (maybe while it opens and recovers the directory, before any write), or
+// from its first acknowledged write, whatever the time a loaded machine
+// takes to start it (a child that never acknowledges is killed after a
+// minute).
+type killAt struct {
+	after     time.Duration
+	fromStart bool
+}
+
+// runAndKill runs a child writer, kills it at k and returns the pool
 // indices of the events it acknowledged.
-func runAndKill(t *testing.T, dir string, d time.Duration) []int {
+func runAndKill(t *testing.T, dir string, k killAt) []int {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
 	var stderr bytes.Buffer
@@ -119,8 +134,11 @@ func runAndKill(t *testing.T, dir string, d time.Duration) []int {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	timer := time.AfterFunc(d, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
+	timer := time.AfterFunc(time.Minute, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
 	defer timer.Stop()
+	if k.fromStart {
+		timer.Reset(k.after)
+	}
 	var acked []int
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
@@ -128,6 +146,9 @@ func runAndKill(t *testing.T, dir string, d time.Duration) []int {
 		if _, err := fmt.Sscanf(sc.Text(), "ok %d %d", &off, &n); err != nil {
 			t.Errorf("child said %q", sc.Text())
 			continue
+		}
+		if !k.fromStart && len(acked) == 0 {
+			timer.Reset(k.after)
 		}
 		for i := off; i < off+n; i++ {
 			acked = append(acked, i)

@@ -55,7 +55,13 @@ func TestIdleBodyTimesOut(t *testing.T) {
 	}
 }
 
+// TestSlowConsumerIsNotIdle pauses between two reads for longer than
+// IdleRead: only time spent waiting inside Read counts. IdleRead is fifty
+// times the fake's pause between chunks, so that a loaded machine, slow to
+// run the fake's handler or the reader, does not make the body look idle
+// (at 100 ms it did under load); the pause is longer still.
 func TestSlowConsumerIsNotIdle(t *testing.T) {
+	const idle = time.Second
 	fc := fakeConfig()
 	fc.Faults = atlastest.Faults{ChunkDelay: 20 * time.Millisecond}
 	srv := atlastest.NewServer(fc)
@@ -63,7 +69,7 @@ func TestSlowConsumerIsNotIdle(t *testing.T) {
 	lines := atlastest.GenerateLines(5, day0, day1, 2000)
 	srv.AddWorkspace(testProject, "ws", lines)
 	cfg := serviceAccount(srv.URL)
-	cfg.Timeouts.IdleRead = 100 * time.Millisecond
+	cfg.Timeouts.IdleRead = idle
 	c := newClient(t, cfg, Options{})
 	rc, err := c.Fetch(context.Background(), window("ws", day0, day1))
 	if err != nil {
@@ -81,8 +87,8 @@ func TestSlowConsumerIsNotIdle(t *testing.T) {
 		if err != nil {
 			t.Fatalf("read %d: %v", i, err)
 		}
-		if i < 3 {
-			time.Sleep(300 * time.Millisecond) // backpressure: longer than IdleRead
+		if i == 1 {
+			time.Sleep(idle + idle/2) // backpressure mid-body: longer than IdleRead
 		}
 	}
 	want := 0
