@@ -119,16 +119,22 @@ func (f *fakeAtlas) env(kind credKind) env {
 	return e
 }
 
-// served is what the fake serves: every line per workspace.
+// served is what the fake serves: every line per workspace of project.
 type served struct {
-	lines map[string][]atlastest.Line // workspace -> lines
+	project string
+	lines   map[string][]atlastest.Line // workspace -> lines
 }
 
 // serveGenerated gives each e2e workspace n generated lines over [from,
 // to) (2% of them not JSON), plus a few blank lines, deterministically
 // from seed. It returns what is served.
 func serveGenerated(f *fakeAtlas, seed uint64, from, to time.Time, n int) served {
-	s := served{lines: map[string][]atlastest.Line{}}
+	return serveGeneratedIn(f, e2eProject, seed, from, to, n)
+}
+
+// serveGeneratedIn is serveGenerated in another project than e2eProject.
+func serveGeneratedIn(f *fakeAtlas, project string, seed uint64, from, to time.Time, n int) served {
+	s := served{project: project, lines: map[string][]atlastest.Line{}}
 	for i, ws := range e2eWorkspaces {
 		g := atlastest.Generator{Seed: seed + uint64(i), NotJSON: 0.02}
 		lines := g.Lines(from, to, n)
@@ -141,8 +147,8 @@ func serveGenerated(f *fakeAtlas, seed uint64, from, to time.Time, n int) served
 			}
 			lines = append(lines, atlastest.Line{Time: from.Add(time.Duration(int64(span) / 100 * frac)), Text: text})
 		}
-		f.AddWorkspace(e2eProject, ws, lines)
-		s.lines[ws] = f.Lines(e2eProject, ws)
+		f.AddWorkspace(project, ws, lines)
+		s.lines[ws] = f.Lines(project, ws)
 	}
 	return s
 }
@@ -158,7 +164,7 @@ func (s served) ids(keep func(ws string, at time.Time) bool) map[string]bool {
 			if isBlankText(l.Text) || keep != nil && !keep(ws, l.Time) {
 				continue
 			}
-			out[transform.DocumentID(e2eProject, ws, []byte(l.Text))] = true
+			out[transform.DocumentID(s.project, ws, []byte(l.Text))] = true
 		}
 	}
 	return out
@@ -170,7 +176,7 @@ func (s served) counts(t testing.TB) (lines, blank, events, parseFailures int64)
 	t.Helper()
 	p := transform.New(transform.NewDefaultConfig())
 	for ws, ls := range s.lines {
-		w := pipeline.Window{Series: pipeline.Series{ProjectID: e2eProject, Workspace: ws}}
+		w := pipeline.Window{Series: pipeline.Series{ProjectID: s.project, Workspace: ws}}
 		for _, l := range ls {
 			lines++
 			if isBlankText(l.Text) {

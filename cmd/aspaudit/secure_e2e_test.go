@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"os"
@@ -22,14 +26,75 @@ import (
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
 
-// The index names the least-privilege roles of scripts/os-secure-roles.json
-// grant (README's defaults). The secured server serves only these tests,
-// which run one after another.
+// The state and dead-letter indices the least-privilege roles of
+// scripts/os-secure-roles.json grant by name (README's defaults): every run
+// against the secured server shares them, kept apart by a project id of its
+// own, from which checkpoint and event ids derive (see secureRun).
 const (
-	securePrefix     = "atlas-streams-audit"
 	secureState      = "aspaudit-state"
 	secureDeadLetter = "aspaudit-dead-letter"
 )
+
+// secureRun is what one run of the secured tests owns on the server, so
+// that checkouts testing at once do not collide: an index prefix within
+// the roles' atlas-streams-audit-* and an Atlas project id, both random,
+// and the ids of the events served in that project.
+type secureRun struct {
+	prefix  string
+	project string
+	ids     map[string]bool
+}
+
+// newSecureRun picks the run's names; when t ends, what it wrote is
+// deleted (its indices, templates, checkpoints and dead letters).
+func newSecureRun(t *testing.T, s *searchtest.Secure) *secureRun {
+	t.Helper()
+	r := &secureRun{prefix: searchtest.IndexName(t, "atlas-streams-audit-t"), project: randomHex(t)}
+	// Earlier versions of this test installed the template of the default
+	// prefix, atlas-streams-audit-*, which overlaps every run's own at the
+	// same priority: the server refuses a second such template.
+	s.AdminDo(t, http.MethodDelete, "/_index_template/atlas-streams-audit", nil, http.StatusNotFound)
+	t.Cleanup(func() {
+		s.AdminDo(t, http.MethodDelete, "/"+r.prefix+"-*?ignore_unavailable=true&allow_no_indices=true", nil, http.StatusNotFound)
+		s.AdminDo(t, http.MethodDelete, "/_index_template/"+r.prefix, nil, http.StatusNotFound)
+		s.AdminDo(t, http.MethodDelete, "/_component_template/"+r.prefix+"@custom", nil, http.StatusNotFound)
+		deleteMatching(t, s, secureState, map[string]any{"term": map[string]any{"series.project_id": r.project}})
+		deleteMatching(t, s, secureDeadLetter, r.deadLetters())
+	})
+	return r
+}
+
+// deleteMatching deletes the documents of index that query matches (the
+// test server has no _delete_by_query: its reindex module is not there).
+func deleteMatching(t *testing.T, s *searchtest.Secure, index string, query map[string]any) {
+	t.Helper()
+	st, b := s.Do(t, s.Admin, http.MethodPost, "/"+index+"/_search", map[string]any{"size": 10000, "_source": false, "query": query})
+	if st == http.StatusNotFound {
+		return
+	}
+	var page struct {
+		Hits struct {
+			Hits []struct {
+				ID string `json:"_id"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(b, &page); err != nil || st != http.StatusOK {
+		t.Fatalf("finding what to delete in %s: HTTP %d %v: %.300s", index, st, err, b)
+	}
+	var bulk bytes.Buffer
+	for _, h := range page.Hits.Hits {
+		fmt.Fprintf(&bulk, "{\"delete\":{\"_index\":%q,\"_id\":%q}}\n", index, h.ID)
+	}
+	if bulk.Len() > 0 {
+		s.AdminDo(t, http.MethodPost, "/_bulk?refresh=true", bulk.Bytes())
+	}
+}
+
+// deadLetters is the query of the run's dead letters.
+func (r *secureRun) deadLetters() map[string]any {
+	return map[string]any{"terms": map[string]any{"event_id": slices.Collect(maps.Keys(r.ids))}}
+}
 
 // secureSink is the sink configuration of every secured-cluster test: the
 // one place that knows the configuration keys. caFile "" leaves ca_file
@@ -56,16 +121,6 @@ func secureSink(s *searchtest.Secure, u searchtest.User, caFile, prefix string, 
 	return e
 }
 
-// resetSecure deletes what earlier runs against the same server left.
-func resetSecure(t *testing.T, s *searchtest.Secure) {
-	t.Helper()
-	for _, p := range []string{securePrefix + "*", secureState, secureDeadLetter} {
-		s.AdminDo(t, http.MethodDelete, "/"+p+"?ignore_unavailable=true&allow_no_indices=true", nil, http.StatusNotFound)
-	}
-	s.AdminDo(t, http.MethodDelete, "/_index_template/"+securePrefix, nil, http.StatusNotFound)
-	s.AdminDo(t, http.MethodDelete, "/_component_template/"+securePrefix+"@custom", nil, http.StatusNotFound)
-}
-
 // TestSecuredOpenSearch drives the binary against OpenSearch with the
 // security plugin: HTTPS verified against the test CA, setup as the admin,
 // backfill / run / check as the least-privilege user, and the failures a
@@ -73,16 +128,19 @@ func resetSecure(t *testing.T, s *searchtest.Secure) {
 func TestSecuredOpenSearch(t *testing.T) {
 	binary(t)
 	s := searchtest.RequireSecure(t)
-	resetSecure(t, s)
+	run := newSecureRun(t, s)
+	securePrefix := run.prefix
 
 	day := 24 * time.Hour
 	from := time.Now().UTC().Truncate(day).Add(-3 * day)
 	to := from.Add(2 * day)
 	fake := newFakeAtlas(t, atlastest.Config{})
-	srv := serveGenerated(fake, 4242, from, to, 300)
+	srv := serveGeneratedIn(fake, run.project, 4242, from, to, 300)
 	want := srv.ids(nil)
+	run.ids = want
 	_, _, events, _ := srv.counts(t)
-	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__OPENSEARCH__LOCAL_PATH", t.TempDir())
+	base := fake.env(serviceAccountConfigVars).with("ASPAUDIT_ATLAS__PROJECTS", run.project,
+		"ASPAUDIT_PIPELINE__WINDOW", "12h", "ASPAUDIT_SINK__OPENSEARCH__LOCAL_PATH", t.TempDir())
 	as := func(u searchtest.User, caFile, prefix string, more ...string) env {
 		return base.with(envPairs(secureSink(s, u, caFile, prefix, more...))...)
 	}
@@ -154,16 +212,16 @@ func TestSecuredOpenSearch(t *testing.T) {
 		}
 	})
 	t.Run("a missing privilege", func(t *testing.T) {
-		testMissingPrivilege(t, s, as)
+		testMissingPrivilege(t, s, as, securePrefix)
 	})
 	t.Run("dead letters as the writer", func(t *testing.T) {
-		testSecureDeadLetters(t, s, as, backfill, events, from, to)
+		testSecureDeadLetters(t, s, as, run, backfill, events, from, to)
 	})
 }
 
 // testMissingPrivilege: a user whose role lacks reading the state index
 // gets a check report naming that action and the index.
-func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env) {
+func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env, prefix string) {
 	const action = "indices:data/read/get"
 	role := s.Roles(t)["aspaudit_writer"]
 	for i, p := range role.IndexPermissions {
@@ -172,24 +230,54 @@ func testMissingPrivilege(t *testing.T, s *searchtest.Secure, as func(searchtest
 		}
 	}
 	role.User, role.Env = "", ""
-	u := searchtest.User{Name: "aspaudit-minus-get", Password: "Aa1-" + randomHex(t)}
-	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/roles/aspaudit_minus_get", role)
-	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/internalusers/"+u.Name, map[string]any{"password": u.Password})
-	s.AdminDo(t, http.MethodPut, "/_plugins/_security/api/rolesmapping/aspaudit_minus_get", map[string]any{"users": []string{u.Name}})
+	// Names of this run's own: another checkout's run may use its own
+	// user at the same time.
+	id := randomHex(t)
+	u := searchtest.User{Name: "aspaudit-minus-get-" + id, Password: "Aa1-" + randomHex(t)}
+	roleName := "aspaudit_minus_get_" + id
+	securityAPI(t, s, http.MethodPut, "roles/"+roleName, role)
+	securityAPI(t, s, http.MethodPut, "internalusers/"+u.Name, map[string]any{"password": u.Password})
+	securityAPI(t, s, http.MethodPut, "rolesmapping/"+roleName, map[string]any{"users": []string{u.Name}})
+	t.Cleanup(func() {
+		for _, p := range []string{"rolesmapping/" + roleName, "internalusers/" + u.Name, "roles/" + roleName} {
+			securityAPI(t, s, http.MethodDelete, p, nil, http.StatusNotFound)
+		}
+	})
 
-	r := aspaudit(t, as(u, s.CAFile, securePrefix), "check")
+	r := aspaudit(t, as(u, s.CAFile, prefix), "check")
 	mustExit(t, r, exitIncomplete, "check without "+action)
 	if !strings.Contains(r.stderr, action) || !strings.Contains(r.stderr, secureState) {
 		t.Errorf("check does not name the missing %s on %s:\n%s", action, secureState, r.stderr)
 	}
 }
 
+// securityAPI calls the security plugin's REST API (path under
+// /_plugins/_security/api/) as the admin, failing the test unless the
+// answer is 2xx or one of okAlso. The plugin keeps each kind of object
+// (users, roles, mappings) in one document: runs changing it at once meet
+// a version conflict (409), which is retried.
+func securityAPI(t *testing.T, s *searchtest.Secure, method, path string, body any, okAlso ...int) {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		st, b := s.Do(t, s.Admin, method, "/_plugins/_security/api/"+path, body)
+		if st == http.StatusConflict && attempt < 20 {
+			time.Sleep(time.Duration(attempt) * 50 * time.Millisecond)
+			continue
+		}
+		if st/100 != 2 && !slices.Contains(okAlso, st) {
+			t.Fatalf("%s %s as admin: HTTP %d: %.500s", method, path, st, b)
+		}
+		return
+	}
+}
+
 // testSecureDeadLetters: events the cluster refuses (event.original mapped
 // as a number in a pre-created index) land in the dead-letter index, under
 // the writer's role, each with its reason.
-func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env, backfill []string, events int64, from, to time.Time) {
-	prefix := securePrefix
-	// Start over: no events, no checkpoints, the template kept.
+func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtest.User, string, string, ...string) env, run *secureRun, backfill []string, events int64, from, to time.Time) {
+	prefix := run.prefix
+	// Start over: no events, the template kept; --force reads the range
+	// again although it is covered.
 	s.AdminDo(t, http.MethodDelete, "/"+prefix+"-*", nil)
 	for m := from; !m.After(to); m = m.AddDate(0, 1, 0) {
 		idx := prefix + "-" + m.Format("2006.01")
@@ -198,8 +286,7 @@ func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtes
 				"properties": map[string]any{"original": map[string]any{"type": "long"}}}}},
 		})
 	}
-	s.AdminDo(t, http.MethodDelete, "/"+secureState, nil) // the range again, not skipped as covered
-	r := aspaudit(t, as(s.Writer, s.CAFile, prefix), backfill...)
+	r := aspaudit(t, as(s.Writer, s.CAFile, prefix), append(slices.Clone(backfill), "--force")...)
 	rep := parseReport(t, r)
 	if rep.DeadLettered != events || rep.EventsStored != 0 {
 		t.Fatalf("backfill into refusing indices: %+v; want all %d events dead-lettered\n%v", rep, events, r)
@@ -208,7 +295,7 @@ func testSecureDeadLetters(t *testing.T, s *searchtest.Secure, as func(searchtes
 	var got struct {
 		Count int64 `json:"count"`
 	}
-	if err := json.Unmarshal(s.AdminDo(t, http.MethodGet, "/"+secureDeadLetter+"/_count", nil), &got); err != nil {
+	if err := json.Unmarshal(s.AdminDo(t, http.MethodPost, "/"+secureDeadLetter+"/_count", map[string]any{"query": run.deadLetters()}), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.Count != events {
@@ -264,13 +351,15 @@ func otherCA(t *testing.T) string {
 	return p
 }
 
+// randomHex returns 24 random hexadecimal digits (the shape of an Atlas
+// project id).
 func randomHex(t *testing.T) string {
 	t.Helper()
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
 	}
-	return strings.ToLower(new(big.Int).SetBytes(b).Text(16))
+	return hex.EncodeToString(b)
 }
 
 // TestSecureRolesMatchREADME: README's OpenSearch privileges table names

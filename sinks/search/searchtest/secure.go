@@ -2,6 +2,7 @@ package searchtest
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -66,19 +67,23 @@ func RequireSecure(t testing.TB) *Secure {
 	return s
 }
 
-// Do sends a request as u with an optional JSON body and returns the status
-// and body; a transport error fails the test.
+// Do sends a request as u with an optional body (encoded as JSON, unless
+// it is a []byte: NDJSON for _bulk, say) and returns the status and body;
+// a transport error fails the test.
 func (s *Secure) Do(t testing.TB, u User, method, path string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
-	if body != nil {
+	if raw, ok := body.([]byte); ok {
+		r = bytes.NewReader(raw)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatalf("encoding %s %s: %v", method, path, err)
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, r)
+	// Not t.Context(): Do also runs in cleanups, after it is canceled.
+	req, err := http.NewRequestWithContext(context.Background(), method, s.URL+path, r)
 	if err != nil {
 		t.Fatalf("building %s %s: %v", method, path, err)
 	}
