@@ -77,8 +77,8 @@ func TestImportFullDisk(t *testing.T) {
 }
 
 // `run` on a full disk keeps retrying, says so once, answers 503 on
-// /healthz and sets aspaudit_sink_storage_full; once space is freed the
-// windows are stored and /healthz is ok again.
+// /healthz (/livez stays 200) and sets aspaudit_sink_storage_full; once
+// space is freed the windows are stored and /healthz is ok again.
 func TestRunFullDisk(t *testing.T) {
 	t.Parallel()
 	binary(t)
@@ -113,6 +113,10 @@ func TestRunFullDisk(t *testing.T) {
 	})
 	if !strings.Contains(body, "sink storage full") || !strings.Contains(body, "no space left on device") {
 		t.Errorf("/healthz says %q", body)
+	}
+	// Liveness stays: a restart would not free the disk.
+	if st, live := httpGet(t, base+"/livez"); st != http.StatusOK {
+		t.Errorf("/livez answers %d with the disk full: %s", st, live)
 	}
 	_, metrics := httpGet(t, base+"/metrics")
 	if v := metricValue(metrics, "aspaudit_sink_storage_full"); v != 1 {

@@ -15,7 +15,7 @@ import (
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
 
-// TestRunListenAndSIGTERM: `run --listen 127.0.0.1:0` serves /healthz and
+// TestRunListenAndSIGTERM: `run --listen 127.0.0.1:0` serves /healthz, /livez and
 // Prometheus /metrics with aspaudit's metrics; SIGTERM mid-pass ends it
 // with exit 0 in bounded time, and every window it recorded is fully
 // stored (windows in flight were completed or not recorded).
@@ -46,8 +46,10 @@ func TestRunListenAndSIGTERM(t *testing.T) {
 	})
 	base := "http://" + addr
 
-	if st, body := httpGet(t, base+"/healthz"); st != http.StatusOK {
-		t.Errorf("/healthz: status %d: %s", st, body)
+	for _, path := range []string{"/healthz", "/livez"} {
+		if st, body := httpGet(t, base+path); st != http.StatusOK {
+			t.Errorf("%s: status %d: %s", path, st, body)
+		}
 	}
 	var metrics string
 	eventually(t, 2*time.Minute, "4 windows done in /metrics", func() bool {

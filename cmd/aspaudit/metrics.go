@@ -29,6 +29,7 @@ type metrics struct {
 	atlas    *prometheus.CounterVec
 	bulk     prometheus.Histogram
 	health   *health
+	live     *liveness
 	parked   *parkedSeries
 	leases   *leaseMetrics
 	now      func() time.Time
@@ -57,6 +58,7 @@ func newMetrics() *metrics {
 		bulk: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "aspaudit_sink_write_duration_seconds",
 			Help: "Latency of one settled batch write to the sink, retries included.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
 		health:  newHealth(),
+		live:    newLiveness(),
 		parked:  newParkedSeries(),
 		leases:  newLeaseMetrics(),
 		now:     time.Now,
@@ -71,9 +73,10 @@ func newMetrics() *metrics {
 	return m
 }
 
-func (m *metrics) WindowStarted(pipeline.Window) {}
+func (m *metrics) WindowStarted(pipeline.Window) { m.live.step(+1) }
 
 func (m *metrics) WindowDone(_ pipeline.Window, s ingest.Stats, err error, _ time.Duration) {
+	m.live.step(-1)
 	m.health.windowDone(err)
 	// Events written by a failed attempt are stored: they count too.
 	if err != nil {
@@ -88,7 +91,10 @@ func (m *metrics) WindowDone(_ pipeline.Window, s ingest.Stats, err error, _ tim
 	m.events.WithLabelValues("parse_failure").Add(float64(s.ParseFailures))
 }
 
-func (m *metrics) BatchWritten(_ int, latency time.Duration) { m.bulk.Observe(latency.Seconds()) }
+func (m *metrics) BatchWritten(_ int, latency time.Duration) {
+	m.bulk.Observe(latency.Seconds())
+	m.live.step(0)
+}
 
 func (m *metrics) Retry(kind string) { m.retries.WithLabelValues(kind).Inc() }
 
@@ -137,6 +143,7 @@ func (m *metrics) serve(ctx context.Context, addr string, log *slog.Logger) erro
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	mux.Handle("/healthz", m.leases.healthz(m.parked.healthz(m.health)))
+	mux.Handle("/livez", m.live)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -27,9 +27,11 @@ func TestChartDefaults(t *testing.T) {
 	if !slices.Equal(c.Args, []string{"run", "--config", "/etc/aspaudit/aspaudit.yaml", "--listen", ":9090"}) {
 		t.Errorf("args %q", c.Args)
 	}
-	for _, p := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe} {
-		if p == nil || p.HTTPGet == nil || p.HTTPGet.Path != "/healthz" || p.HTTPGet.Port.String() != "metrics" {
-			t.Errorf("probe %+v; want GET /healthz on the metrics port", p)
+	// Liveness on /livez: /healthz fails for a full sink too, which a
+	// restart does not mend.
+	for path, p := range map[string]*corev1.Probe{"/livez": c.LivenessProbe, "/healthz": c.ReadinessProbe} {
+		if p == nil || p.HTTPGet == nil || p.HTTPGet.Path != path || p.HTTPGet.Port.String() != "metrics" {
+			t.Errorf("probe %+v; want GET %s on the metrics port", p, path)
 		}
 	}
 	if len(c.Ports) != 1 || c.Ports[0].ContainerPort != 9090 {

@@ -133,7 +133,9 @@ affinity:
 {{- end }}
 {{- end -}}
 
-{{/* One aspaudit container: .args, .serve (listen for /metrics and /healthz, with probes). */}}
+{{/* One aspaudit container: .args, .serve (listen for /metrics, /healthz and /livez, with probes:
+liveness on /livez, which fails only for a wedged engine, so that a full sink or a parked series
+does not restart the pod; readiness on /healthz, which reports those too). */}}
 {{- define "aspaudit.container" -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
@@ -160,7 +162,7 @@ ports:
     protocol: TCP
 livenessProbe:
   httpGet:
-    path: /healthz
+    path: /livez
     port: metrics
   initialDelaySeconds: 5
   periodSeconds: 20
