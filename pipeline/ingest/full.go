@@ -48,12 +48,17 @@ func (f *fullState) succeeded(start time.Time) bool {
 // (backfill, import, run --once) stop the window at once: the error is
 // made permanent, so the window stays uncovered and the run exits 1
 // instead of retrying for the whole budget. A service keeps retrying.
+// A write block set by hand (pipeline.Blocked) is treated alike, without
+// the storage-full report: its error says how to lift it.
 func (r *run) storageFull(err error, start time.Time) error {
 	if err == nil {
 		if r.e.full.succeeded(start) {
 			r.e.log.Info("the sink accepts writes again: its storage has room")
 		}
 		return nil
+	}
+	if pipeline.IsBlocked(err) && !r.service {
+		return pipeline.Permanent(err)
 	}
 	if !pipeline.IsStorageFull(err) {
 		return err

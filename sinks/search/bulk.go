@@ -69,9 +69,9 @@ func (s *Sink) settleItems(items []*item, answers []conn.BulkItem) []*item {
 		case conn.ItemDuplicate:
 			it.w.settle(it.idx, outcome{fate: duplicate, status: a.Status})
 		case conn.ItemFull:
-			// Retrying waits for someone to free space: the window layer
-			// decides whether to (see pipeline.StorageFull).
-			it.w.fail(it.idx, conn.FloodStage(a.Status, a.Error.Type, a.Error.Reason))
+			// Retrying waits for someone to free space or lift the block:
+			// the window layer decides whether to (pipeline.AwaitsOperator).
+			it.w.fail(it.idx, conn.Block(a.Status, a.Error.Type, a.Error.Reason))
 		case conn.ItemRetry:
 			again = append(again, it)
 		default:

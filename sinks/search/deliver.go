@@ -30,7 +30,7 @@ func (s *Sink) deliver(ctx context.Context, items []*item) {
 			s.split(ctx, sent)
 			pending = nil
 			return nil
-		case pipeline.IsStorageFull(err):
+		case pipeline.AwaitsOperator(err):
 			// Not retried here: the window layer decides (pipeline/retry).
 			for _, it := range sent {
 				it.w.fail(it.idx, err)

@@ -9,7 +9,7 @@ type ItemVerdict int
 const (
 	ItemStored    ItemVerdict = iota // 2xx
 	ItemDuplicate                    // 409 on create: the id is stored already; counts as stored
-	ItemFull                         // 429 flood stage: the cluster's disk is full (FloodStage)
+	ItemFull                         // a block on writes: flood stage (the cluster's disk is full) or set by hand (Block)
 	ItemRetry                        // other 429, 5xx: retry this item alone, with backoff
 	ItemRejected                     // other 4xx: refused for good, with "type: reason"
 )
@@ -23,6 +23,9 @@ const (
 //	429 flood stage   cluster_block_exception, read-only-allow-delete: the
 //	                  cluster's disk is full (pipeline.StorageFull, see
 //	                  FloodStage); not retried by the sink
+//	403 block         cluster_block_exception: a write block set by hand
+//	                  (pipeline.Blocked, see Block); not retried by the
+//	                  sink, not dead-lettered
 //	429, 5xx          retry this item alone, with backoff
 //	other 4xx         rejected for good: dead-lettered with "type: reason"
 func ItemVerdictOf(it BulkItem) ItemVerdict {
@@ -31,7 +34,7 @@ func ItemVerdictOf(it BulkItem) ItemVerdict {
 		return ItemStored
 	case s == http.StatusConflict:
 		return ItemDuplicate
-	case it.Error != nil && FloodStage(s, it.Error.Type, it.Error.Reason) != nil:
+	case it.Error != nil && Block(s, it.Error.Type, it.Error.Reason) != nil:
 		return ItemFull
 	case s == http.StatusTooManyRequests || s >= 500:
 		return ItemRetry

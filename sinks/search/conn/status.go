@@ -50,8 +50,8 @@ func Check(res *esapi.Response) error {
 	se := &StatusError{Status: res.StatusCode}
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	se.Type, se.Reason = ParseError(body)
-	if full := FloodStage(se.Status, se.Type, se.Reason); full != nil {
-		return full
+	if blocked := Block(se.Status, se.Type, se.Reason); blocked != nil {
+		return blocked
 	}
 	return Classify(res.StatusCode, res.Header, se)
 }

@@ -20,7 +20,7 @@ func (d *DeadLetterIndex) putChunk(ctx context.Context, items [][]byte) error {
 	err := d.policy.Do(ctx, func(ctx context.Context) error {
 		var err error
 		pending, err = d.sendBulk(ctx, pending)
-		if pipeline.IsStorageFull(err) {
+		if pipeline.AwaitsOperator(err) {
 			full = err
 			return nil
 		}
@@ -55,7 +55,7 @@ func (d *DeadLetterIndex) sendBulk(ctx context.Context, pending [][]byte) ([][]b
 		switch conn.ItemVerdictOf(it) {
 		case conn.ItemStored, conn.ItemDuplicate:
 		case conn.ItemFull:
-			return pending, conn.FloodStage(it.Status, it.Error.Type, it.Error.Reason)
+			return pending, conn.Block(it.Status, it.Error.Type, it.Error.Reason)
 		case conn.ItemRetry:
 			again = append(again, pending[i])
 			last = fmt.Errorf("status %d: %s", it.Status, it.Error.Text())
