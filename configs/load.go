@@ -32,6 +32,9 @@ type Sources struct {
 	Environ []string
 	// Overrides are keys set by command-line flags ("atlas.projects").
 	Overrides map[string]any
+	// OverrideFlags names the flag that set each key of Overrides, as the
+	// user typed it ("--log-level"), for Explain.
+	OverrideFlags map[string]string
 	// NeedAtlas makes missing Atlas credentials an error. Commands that
 	// never call Atlas (import, setup) leave it false; credentials that
 	// are present are still checked.

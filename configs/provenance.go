@@ -28,8 +28,9 @@ const (
 type Origin struct {
 	// Kind is FromDefault, FromFile, FromEnvironment or FromFlag.
 	Kind string
-	// Detail names the file, the variable or the flag's key; for a secret
-	// read from a *_file key it says so.
+	// Detail names the file, the variable or the flag (as typed, else
+	// its key in parentheses); for a secret read from a *_file key it
+	// says so.
 	Detail string
 }
 
@@ -75,7 +76,11 @@ type layer map[string]Origin
 func originLayers(src Sources) ([]layer, error) {
 	flags := layer{}
 	for k := range flattenKeys(src.Overrides) {
-		flags[k] = Origin{Kind: FromFlag, Detail: "(" + k + ")"}
+		detail := src.OverrideFlags[k]
+		if detail == "" {
+			detail = "(" + k + ")"
+		}
+		flags[k] = Origin{Kind: FromFlag, Detail: detail}
 	}
 	env := layer{}
 	for _, kv := range src.Environ {

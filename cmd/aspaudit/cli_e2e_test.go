@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,12 +130,48 @@ func TestConfigCommand(t *testing.T) {
 		"atlas.projects[0].id":        {e2eProject, "file " + cfg},
 		"pipeline.lag":                {"15m0s", "environment ASPAUDIT_PIPELINE__LAG"},
 		"pipeline.window":             {"6h0m0s", "default"},
-		"log.level":                   {"debug", "flag (log.level)"},
+		"log.level":                   {"debug", "flag --log-level"},
 	}
 	for key, w := range want {
 		if got := settingOf(t, r.stdout, key); got != w {
 			t.Errorf("%s: got %+v, want %+v", key, got, w)
 		}
+	}
+
+	// The same as JSON: every row of the table, secrets redacted.
+	r = aspaudit(t, e, "config", "--log-level", "debug", "--config", cfg, "--format", "json")
+	mustExit(t, r, exitOK, "config --format json")
+	if strings.Contains(r.stdout+r.stderr, "secret-value") {
+		t.Fatalf("config --format json printed a secret:\n%s", r)
+	}
+	var got struct {
+		File     string `json:"file"`
+		Settings []struct {
+			Key, Value string
+			Origin     struct{ Kind, Detail string }
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("config --format json is not one JSON object: %v\n%s", err, r.stdout)
+	}
+	table := aspaudit(t, e, "config", "--log-level", "debug", "--config", cfg)
+	if got.File != cfg || len(got.Settings) != strings.Count(table.stdout, "\n")-2 {
+		t.Errorf("JSON names file %q and %d settings; want %s and the table's %d rows", got.File, len(got.Settings), cfg, strings.Count(table.stdout, "\n")-2)
+	}
+	for _, s := range got.Settings {
+		from := strings.TrimSpace(s.Origin.Kind + " " + s.Origin.Detail)
+		if w, ok := want[s.Key]; ok && (setting{s.Value, from}) != w {
+			t.Errorf("JSON %s: got %q from %q, want %+v", s.Key, s.Value, from, w)
+		}
+		delete(want, s.Key)
+	}
+	if len(want) > 0 {
+		t.Errorf("JSON lacks %v", want)
+	}
+	r = aspaudit(t, e, "config", "--config", cfg, "--format", "yaml")
+	mustExit(t, r, exitUsage, "config --format yaml")
+	if !strings.Contains(r.stderr, "--format") || !strings.Contains(r.stderr, "json") {
+		t.Errorf("config --format yaml does not name the formats:\n%s", r.stderr)
 	}
 }
 

@@ -45,8 +45,10 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 	if overrides == nil {
 		overrides = map[string]any{}
 	}
+	flags := map[string]string{}
 	if c.logLevel != "" {
 		overrides["log.level"] = c.logLevel
+		flags["log.level"] = "--log-level"
 	}
 	file, err := configs.FindFile(c.config, environ, configs.DefaultSearchPath)
 	if err != nil {
@@ -54,7 +56,7 @@ func (c *commonFlags) load(io stdio, environ []string, overrides map[string]any,
 		return configs.Config{}, nil, false
 	}
 	c.file = file
-	c.sources = configs.Sources{File: file.Path, Environ: environ, Overrides: overrides, NeedAtlas: needAtlas}
+	c.sources = configs.Sources{File: file.Path, Environ: environ, Overrides: overrides, OverrideFlags: flags, NeedAtlas: needAtlas}
 	cfg, err := configs.Load(c.sources)
 	if err != nil {
 		printErrors(io.err, "configuration problems (nothing was done)", err)
