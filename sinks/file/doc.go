@@ -21,10 +21,11 @@
 // Each event is stored once: writers of a partition hold its lock (flock,
 // across processes) while they load the ids of segments they have not
 // seen, skip the events already stored (reported as duplicates), and
-// commit the rest as a new segment. The id index holds 16-byte hashes,
-// for at most Config.MaxLoadedPartitions months at a time; it is loaded
-// from the .ids files, which are rebuilt from the segments when missing
-// or damaged.
+// commit the rest as a new segment. The .ids files hold 16-byte hashes
+// of the ids; the in-memory id index keeps 100 bits of each (about 13.5
+// bytes an event, see idindex.go), for at most
+// Config.MaxLoadedPartitions months at a time. It is loaded from the .ids
+// files, which are rebuilt from the segments when missing or damaged.
 //
 // Merging: when a month gathers Config.CompactSegments small segments of
 // similar size they are copied into one named after the span of sequence
