@@ -111,7 +111,7 @@ func (f *Fake) checkDownload(w http.ResponseWriter, r *http.Request, rec *Reques
 		writeError(w, rec.Status, code, detail)
 		return nil, q, "", false
 	}
-	q.Processor = rec.Processor
+	q.Processor, q.At = rec.Processor, rec.Time
 	return ws, q, version, true
 }
 

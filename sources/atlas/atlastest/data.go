@@ -21,6 +21,10 @@ type Line struct {
 type Query struct {
 	Start, End time.Time // [Start, End)
 	Processor  string    // spName; empty for every processor
+	// At is when the request arrived: a log that grows while it is read
+	// (Ingestion) serves what was published by then, the same each time
+	// the query is read.
+	At time.Time
 }
 
 // LogFunc produces the lines of a query on the fly, in any order, calling

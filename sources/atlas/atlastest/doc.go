@@ -38,6 +38,12 @@
 // paginated like the workspace list, whose items carry dataProcessRegion.
 // RemoveProject deletes a project as Atlas does.
 //
+// Ingestion is a log that keeps growing while it is read, as a live
+// workspace's does, with a share of its events published up to a delay
+// late (Atlas publishes events up to five minutes late): a download serves
+// what was published when it arrived (Query.At), so a client that reads a
+// window too early misses events that a later read finds. Stop ends it.
+//
 // Error codes for 406 and 410 are not publicly documented; the fake uses
 // NOT_ACCEPTABLE and API_VERSION_GONE.
 package atlastest
