@@ -144,7 +144,7 @@ func killOne(t *testing.T, rs *replicaSet, k int) {
 	killedAt := victim.kill(t)
 	rs.start(fmt.Sprintf("replica-%d", 4+k))
 	bound := repTTL + repTick + repSlack
-	got := rs.takeovers(victim.id, held, killedAt, 3*repTTL+30*time.Second)
+	got := takeovers(rs.alive, victim.id, held, killedAt, 3*repTTL+30*time.Second)
 	var figures []string
 	for _, p := range held {
 		d, ok := got[p]

@@ -41,9 +41,15 @@ type replicaSet struct {
 
 // start runs a replica named id and waits for its listener.
 func (rs *replicaSet) start(id string) *replica {
+	rs.t.Helper()
+	return rs.startWith(id)
+}
+
+// startWith is start with more environment variables (pairs).
+func (rs *replicaSet) startWith(id string, kv ...string) *replica {
 	t := rs.t
 	t.Helper()
-	e := rs.e.with("ASPAUDIT_ATLAS__BASE_URL", rs.fl.front(t, id), "ASPAUDIT_PIPELINE__REPLICA_ID", id)
+	e := rs.e.with("ASPAUDIT_ATLAS__BASE_URL", rs.fl.front(t, id), "ASPAUDIT_PIPELINE__REPLICA_ID", id).with(kv...)
 	r := &replica{id: id, p: start(t, rs.ctx, e, "run", "--listen", "127.0.0.1:0"), done: make(chan result, 1)}
 	rs.all = append(rs.all, r)
 	go func() { r.done <- r.p.wait(t) }()
@@ -65,6 +71,17 @@ func (rs *replicaSet) start(id string) *replica {
 		return addr != ""
 	})
 	return r
+}
+
+// others returns the live replicas but r.
+func (rs *replicaSet) others(r *replica) []*replica {
+	var out []*replica
+	for _, o := range rs.alive() {
+		if o != r {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // alive returns the replicas not killed or stopped.
@@ -240,24 +257,32 @@ func (rs *replicaSet) waitBalanced(projects int, timeout time.Duration) balance 
 	}
 }
 
-// takeovers waits until every project of held was taken from dead by a
-// live replica after killedAt, and returns how long after the kill each
-// was taken (by the log lines' own times); after timeout, the projects not
-// taken over are missing from the map.
-func (rs *replicaSet) takeovers(dead string, held []string, killedAt time.Time, timeout time.Duration) map[string]time.Duration {
+// takeovers waits until every project of held was taken from dead, after
+// since, by one of the replicas by returns (asked again at each look), and
+// returns how long after since each was taken (by the log lines' own
+// times); after timeout, the projects not taken over are missing from the
+// map.
+func takeovers(by func() []*replica, dead string, held []string, since time.Time, timeout time.Duration) map[string]time.Duration {
 	out := map[string]time.Duration{}
 	deadline := time.Now().Add(timeout)
 	for len(out) < len(held) && time.Now().Before(deadline) {
-		for _, r := range rs.alive() {
-			for _, ev := range r.leaseEvents() {
-				if ev.Msg == msgLeaseTaken && ev.From == dead && slices.Contains(held, ev.Project) && ev.At.After(killedAt) {
-					if _, seen := out[ev.Project]; !seen {
-						out[ev.Project] = ev.At.Sub(killedAt)
-					}
+		out = takenFrom(by(), dead, held, since, out)
+		time.Sleep(100 * time.Millisecond)
+	}
+	return out
+}
+
+// takenFrom adds to out the projects of held that one of rs logged taking
+// from dead after since, with how long after since.
+func takenFrom(rs []*replica, dead string, held []string, since time.Time, out map[string]time.Duration) map[string]time.Duration {
+	for _, r := range rs {
+		for _, ev := range r.leaseEvents() {
+			if ev.Msg == msgLeaseTaken && ev.From == dead && slices.Contains(held, ev.Project) && ev.At.After(since) {
+				if _, seen := out[ev.Project]; !seen {
+					out[ev.Project] = ev.At.Sub(since)
 				}
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	return out
 }
