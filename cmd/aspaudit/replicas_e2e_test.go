@@ -73,12 +73,16 @@ func testReplicas(t *testing.T, tg target) {
 
 	rs.start("replica-1")
 	waitCaughtUp(t, fl, store)
-	one, n1 := fl.perPass(repQuiet, repPoll)
+	waitPhase(repWindow, repLag+time.Second)
+	one, n1, by1 := fl.perPass(repQuiet, repPoll)
+	t.Logf("one replica: %s", by1)
 
 	rs.start("replica-2")
 	rs.start("replica-3")
 	rs.waitBalanced(repProjects, time.Minute)
-	three, n3 := fl.perPass(repQuiet, repPoll)
+	waitPhase(repWindow, repLag+time.Second)
+	three, n3, by3 := fl.perPass(repQuiet, repPoll)
+	t.Logf("three replicas: %s", by3)
 	t.Logf("Atlas downloads per %s pass, %d series: one replica %.1f (%d in %s), three replicas %.1f (%d)",
 		repPoll, len(fl.series), one, n1, repQuiet, three, n3)
 	if three > 1.35*one || three < 0.65*one {
@@ -122,6 +126,19 @@ func replicaEnv(fl *fleet, tg target) env {
 	).with(envPairs(tg.env)...)
 	section := "ASPAUDIT_SINK__" + strings.ToUpper(tg.env["ASPAUDIT_SINK__TYPE"]) + "__"
 	return e.with(section+"RETRY__INITIAL", "100ms", section+"RETRY__MAX", "1s")
+}
+
+// waitPhase sleeps until offset past the next multiple of window: a pass
+// reads one window or two (the overlap reaching back into the previous
+// one) depending on where now falls between multiples, so the two
+// stretches whose requests are compared start at the same phase.
+func waitPhase(window, offset time.Duration) {
+	now := time.Now()
+	next := now.Truncate(window).Add(offset)
+	if next.Before(now) {
+		next = next.Add(window)
+	}
+	time.Sleep(time.Until(next))
 }
 
 // waitCaughtUp waits until every series is covered to within a few polls

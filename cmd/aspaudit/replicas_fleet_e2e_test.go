@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -106,17 +107,23 @@ func (f *fleet) downloadsSince(from time.Time) []fleetDownload {
 }
 
 // perPass counts the downloads of every replica during d from now on, as
-// downloads per poll interval.
-func (f *fleet) perPass(d, poll time.Duration) (float64, int) {
+// downloads per poll interval; by names the count of each series.
+func (f *fleet) perPass(d, poll time.Duration) (perPass float64, n int, by string) {
 	from := time.Now()
 	time.Sleep(d)
-	n := 0
+	counts := map[string]int{}
 	for _, dl := range f.downloadsSince(from) {
 		if dl.at.Before(from.Add(d)) {
 			n++
+			counts[dl.project[len(dl.project)-4:]+"/"+dl.workspace+" by "+dl.replica]++
 		}
 	}
-	return float64(n) * float64(poll) / float64(d), n
+	var parts []string
+	for k, c := range counts {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, c))
+	}
+	slices.Sort(parts)
+	return float64(n) * float64(poll) / float64(d), n, strings.Join(parts, ", ")
 }
 
 // lastDownload returns when the project was last downloaded with lines in
