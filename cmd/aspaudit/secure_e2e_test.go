@@ -68,23 +68,13 @@ func newSecureRun(t *testing.T, s *searchtest.Secure) *secureRun {
 // test server has no _delete_by_query: its reindex module is not there).
 func deleteMatching(t *testing.T, s *searchtest.Secure, index string, query map[string]any) {
 	t.Helper()
-	st, b := s.Do(t, s.Admin, http.MethodPost, "/"+index+"/_search", map[string]any{"size": 10000, "_source": false, "query": query})
-	if st == http.StatusNotFound {
+	ids, found := secureHits(t, s, index, query)
+	if !found {
 		return
 	}
-	var page struct {
-		Hits struct {
-			Hits []struct {
-				ID string `json:"_id"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(b, &page); err != nil || st != http.StatusOK {
-		t.Fatalf("finding what to delete in %s: HTTP %d %v: %.300s", index, st, err, b)
-	}
 	var bulk bytes.Buffer
-	for _, h := range page.Hits.Hits {
-		fmt.Fprintf(&bulk, "{\"delete\":{\"_index\":%q,\"_id\":%q}}\n", index, h.ID)
+	for _, id := range ids {
+		fmt.Fprintf(&bulk, "{\"delete\":{\"_index\":%q,\"_id\":%q}}\n", index, id)
 	}
 	if bulk.Len() > 0 {
 		s.AdminDo(t, http.MethodPost, "/_bulk?refresh=true", bulk.Bytes())
@@ -308,9 +298,25 @@ func secureIDs(t *testing.T, s *searchtest.Secure, pattern string) map[string]in
 	t.Helper()
 	s.AdminDo(t, http.MethodPost, "/"+pattern+"/_refresh", nil)
 	got := map[string]int{}
-	b := s.AdminDo(t, http.MethodPost, "/"+pattern+"/_search", map[string]any{
-		"size": 10000, "_source": false, "query": map[string]any{"match_all": map[string]any{}},
-	})
+	ids, found := secureHits(t, s, pattern, map[string]any{"match_all": map[string]any{}})
+	if !found {
+		t.Fatalf("no index %s", pattern)
+	}
+	for _, id := range ids {
+		got[id]++
+	}
+	return got
+}
+
+// secureHits returns the ids of the documents (up to 10,000) under
+// pattern that query matches, as the admin; found is false when no such
+// index exists.
+func secureHits(t *testing.T, s *searchtest.Secure, pattern string, query map[string]any) (ids []string, found bool) {
+	t.Helper()
+	st, b := s.Do(t, s.Admin, http.MethodPost, "/"+pattern+"/_search", map[string]any{"size": 10000, "_source": false, "query": query})
+	if st == http.StatusNotFound {
+		return nil, false
+	}
 	var page struct {
 		Hits struct {
 			Hits []struct {
@@ -318,13 +324,13 @@ func secureIDs(t *testing.T, s *searchtest.Secure, pattern string) map[string]in
 			} `json:"hits"`
 		} `json:"hits"`
 	}
-	if err := json.Unmarshal(b, &page); err != nil {
-		t.Fatalf("decoding the search: %v", err)
+	if err := json.Unmarshal(b, &page); err != nil || st != http.StatusOK {
+		t.Fatalf("searching %s: HTTP %d %v: %.300s", pattern, st, err, b)
 	}
 	for _, h := range page.Hits.Hits {
-		got[h.ID]++
+		ids = append(ids, h.ID)
 	}
-	return got
+	return ids, true
 }
 
 // otherCA writes a CA certificate the server's certificate does not chain

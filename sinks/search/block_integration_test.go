@@ -25,15 +25,8 @@ func TestHandSetBlockIsNotDeadLettered(t *testing.T) {
 			t.Run(which+"/"+block, func(t *testing.T) {
 				u := searchtest.Require(t, which)
 				prefix := freshPrefix(t, u)
-				p := searchtest.NewProxy(t, u)
-				var bulks atomic.Int32
-				p.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
-					if r.URL.Path == "/_bulk" {
-						bulks.Add(1)
-					}
-					return searchtest.Pass
-				})
-				s := newRealSink(t, u, p.URL, prefix)
+				proxy, bulks := bulkCounter(t, u)
+				s := newRealSink(t, u, proxy, prefix)
 				first := floodEvents(0, 5)
 				writeAll(t, s, first)
 				index := prefix + "-2026.11"
@@ -71,4 +64,17 @@ func TestHandSetBlockIsNotDeadLettered(t *testing.T) {
 			})
 		}
 	}
+}
+
+// bulkCounter returns a proxy to u that counts the _bulk requests through it.
+func bulkCounter(t *testing.T, u string) (string, *atomic.Int32) {
+	p := searchtest.NewProxy(t, u)
+	bulks := new(atomic.Int32)
+	p.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
+		if r.URL.Path == "/_bulk" {
+			bulks.Add(1)
+		}
+		return searchtest.Pass
+	})
+	return p.URL, bulks
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,15 +24,8 @@ func TestFloodStageIsStorageFull(t *testing.T) {
 		t.Run(which, func(t *testing.T) {
 			u := searchtest.Require(t, which)
 			prefix := freshPrefix(t, u)
-			p := searchtest.NewProxy(t, u)
-			var bulks atomic.Int32
-			p.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
-				if r.URL.Path == "/_bulk" {
-					bulks.Add(1)
-				}
-				return searchtest.Pass
-			})
-			s := newRealSink(t, u, p.URL, prefix)
+			proxy, bulks := bulkCounter(t, u)
+			s := newRealSink(t, u, proxy, prefix)
 			writeAll(t, s, floodEvents(0, 5))
 			index := search.IndexPattern(prefix)
 			searchtest.MustDo(t, http.MethodPut, u, "/"+index+"/_settings", `{"index.blocks.read_only_allow_delete": true}`)
