@@ -29,6 +29,7 @@ import (
 
 func main() {
 	setMemoryLimit(os.Stderr)
+	setGCPercent()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if err := serveProfiles(ctx, os.Environ(), os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "aspaudit: %v\n", err)

@@ -56,3 +56,18 @@ func TestMemoryLimitWarnsOnBadRatio(t *testing.T) {
 		t.Errorf("limit changed from %d to %d", before, after)
 	}
 }
+
+func TestGCPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	t.Setenv("GOGC", "")
+	setGCPercent()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GOGC unset: percent %d, want %d", got, gcPercent)
+	}
+	t.Setenv("GOGC", "200")
+	setGCPercent()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: percent changed to %d", got)
+	}
+}
