@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sourcegraph/conc"
-	"github.com/sourcegraph/conc/pool"
 
 	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/retry"
@@ -204,16 +203,20 @@ func (f *seriesFollower) pass() error {
 	r.e.obs.SeriesProgress(f.s, contiguousUntil(cov, f.anchor))
 	r.planned(len(windows))
 
+	// The follower takes each window's slot before it starts the window's
+	// goroutine, so a series waiting for its turn is one goroutine, not
+	// one per slot: with a thousand series, thousands of parked stacks.
+	// A window that fails gives its slot back for its retry's wait.
 	var mu sync.Mutex
 	var firstErr error
-	p := pool.New().WithMaxGoroutines(r.e.cfg.Concurrency)
+	var wg conc.WaitGroup
 	for i, w := range windows {
-		if f.ctx.Err() != nil { // the run stops, or the series was removed
+		if f.ctx.Err() != nil || f.r.take(f.ctx, w) != nil { // the run stops, or the series was removed
 			r.canceled(len(windows) - i)
 			break
 		}
-		p.Go(func() {
-			err := r.settle(w)
+		wg.Go(func() {
+			err := r.settle(w, true)
 			if err == nil {
 				f.covered(w)
 				return
@@ -225,7 +228,7 @@ func (f *seriesFollower) pass() error {
 			}
 		})
 	}
-	p.Wait()
+	wg.Wait()
 	if firstErr == nil && r.stop.Err() == nil {
 		r.forget(f.s)
 	}

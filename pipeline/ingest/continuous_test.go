@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -301,5 +303,64 @@ func TestFollowingAddAndRemove(t *testing.T) {
 	}
 	if sum.Done == 0 || !sum.Stopped {
 		t.Errorf("summary %+v", sum)
+	}
+}
+
+// gatedSink holds every write until open is closed, then writes to the
+// recSink.
+type gatedSink struct {
+	*recSink
+	open    chan struct{}
+	waiting atomic.Int32
+}
+
+func (s *gatedSink) Write(ctx context.Context, batch []pipeline.Event) (pipeline.WriteResult, error) {
+	s.waiting.Add(1)
+	select {
+	case <-s.open:
+	case <-ctx.Done():
+		return pipeline.WriteResult{}, ctx.Err()
+	}
+	return s.recSink.Write(ctx, batch)
+}
+
+// TestFollowingWaitingSeriesHoldOneGoroutineEach follows 300 series of
+// four windows each with two slots, while the sink holds every write: the
+// series waiting for a slot wait in their own follower, so the run holds
+// about one goroutine per series, not one per series and slot (900 here).
+// Once the sink lets go, every window of every series is stored once.
+func TestFollowingWaitingSeriesHoldOneGoroutineEach(t *testing.T) {
+	const n = 300
+	sink := &gatedSink{recSink: &recSink{}, open: make(chan struct{})}
+	r := newRig(t, func(r *rig) { r.cfg.Concurrency = 2 })
+	r.e.deps.Sink = sink
+	var series []pipeline.Series
+	for i := range n {
+		series = append(series, pipeline.Series{ProjectID: seriesA.ProjectID, Workspace: fmt.Sprintf("ws-%03d", i)})
+	}
+	before := runtime.NumGoroutine()
+	done := make(chan Summary)
+	go func() {
+		sum, _ := r.e.Continuous(context.Background(), series, true)
+		done <- sum
+	}()
+	for sink.waiting.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let every follower reach its wait
+	held := runtime.NumGoroutine() - before
+	close(sink.open)
+	sum := <-done
+	t.Logf("%d series, 2 slots, sink held: %d goroutines", n, held)
+	// n followers, the two windows in flight with their workers, and the
+	// run's own few.
+	if limit := n + 2*(r.cfg.Workers+4) + 10; held > limit {
+		t.Errorf("%d goroutines while %d series wait for 2 slots, want at most %d", held, n, limit)
+	}
+	if sum.Planned != 4*n || sum.Done != 4*n || sum.Failed != 0 {
+		t.Errorf("summary %+v, want %d windows done", sum, 4*n)
+	}
+	if got, want := len(sink.docs()), 4*n*120; got != want {
+		t.Errorf("stored %d events, want %d", got, want)
 	}
 }

@@ -93,12 +93,13 @@ func (r *run) runAll(windows []pipeline.Window) {
 	}
 }
 
-func (r *run) acquire() error {
+// acquire takes a concurrency slot, or returns ctx's error.
+func (r *run) acquire(ctx context.Context) error {
 	select {
 	case r.slots <- struct{}{}:
 		return nil
-	case <-r.stop.Done():
-		return r.stop.Err()
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -9,9 +9,14 @@ import (
 )
 
 // settle processes w with retries and records it. It returns nil when w is
-// settled (and recorded, when the run records), else the last error.
-func (r *run) settle(w pipeline.Window) error {
+// settled (and recorded, when the run records), else the last error. With
+// held, its caller took a slot for w's first attempt (see take), which
+// settle gives back.
+func (r *run) settle(w pipeline.Window, held bool) error {
 	if err := r.stop.Err(); err != nil {
+		if held {
+			r.releaseSlot()
+		}
 		r.canceled(1)
 		return err
 	}
@@ -22,7 +27,14 @@ func (r *run) settle(w pipeline.Window) error {
 	err := r.e.cfg.Retry.Do(r.stop, func(context.Context) error {
 		attempts++
 		start := time.Now()
-		st, err := r.attempt(w)
+		var st Stats
+		var err error
+		if held {
+			held = false
+			st, err = r.attemptHeld(w)
+		} else {
+			st, err = r.attempt(w)
+		}
 		stats.Add(st)
 		return r.storageFull(err, start)
 	}, func(attempt int, err error, wait time.Duration) {
@@ -30,6 +42,9 @@ func (r *run) settle(w pipeline.Window) error {
 		r.e.log.Warn("window failed, retrying", "window", w.String(), "attempt", attempt,
 			"wait", wait.Round(time.Millisecond), "error", err)
 	})
+	if held { // Do made no attempt: the run stopped first
+		r.releaseSlot()
+	}
 	stats.Retries += int64(attempts - 1)
 	r.finish(w, stats, attempts, err)
 	return err
@@ -74,20 +89,31 @@ func (r *run) step(t *task) (again bool) {
 	return false
 }
 
-// attempt runs w once, in a concurrency slot, and records it on success.
-// It waits for the source's pace for w's project (see Pacer) before it
-// takes the slot. It works under the run's work context, so that once the
-// run is asked to stop an attempt in flight may still finish within the
-// grace period.
+// attempt runs w once, in a concurrency slot (see take and attemptHeld).
 func (r *run) attempt(w pipeline.Window) (Stats, error) {
-	if p := r.e.pacer; p != nil {
-		if err := p.Ready(r.stop, w.ProjectID); err != nil {
-			return Stats{}, err
-		}
-	}
-	if err := r.acquire(); err != nil {
+	if err := r.take(r.stop, w); err != nil {
 		return Stats{}, err
 	}
+	return r.attemptHeld(w)
+}
+
+// take waits for the source's pace for w's project (see Pacer), then takes
+// a concurrency slot, or returns ctx's error. The slot is the caller's to
+// give back (attemptHeld does).
+func (r *run) take(ctx context.Context, w pipeline.Window) error {
+	if p := r.e.pacer; p != nil {
+		if err := p.Ready(ctx, w.ProjectID); err != nil {
+			return err
+		}
+	}
+	return r.acquire(ctx)
+}
+
+// attemptHeld runs w once in the slot its caller took, gives the slot back
+// and records w on success. It works under the run's work context, so that
+// once the run is asked to stop an attempt in flight may still finish
+// within the grace period.
+func (r *run) attemptHeld(w pipeline.Window) (Stats, error) {
 	if err := r.skipParked(w.Series); err != nil {
 		r.releaseSlot()
 		return Stats{}, err // parked while this one waited for its slot
