@@ -12,7 +12,8 @@ import (
 )
 
 // TestRunReplicasShareAndHandOverElasticsearch and ...OpenSearch: two
-// `run` replicas on one cluster split four projects two and two; when one
+// `run` replicas on one cluster, given the same pipeline.replica_id,
+// split four projects two and two; when one
 // gets SIGTERM it releases its leases and the other takes its projects at
 // once (well before the TTL); every event is stored once.
 func TestRunReplicasShareAndHandOverElasticsearch(t *testing.T) {
@@ -57,13 +58,18 @@ func testRunReplicasShare(t *testing.T, tg target) {
 	defer cancel()
 	a := startReplica(t, ctx, e, "lease-a")
 	eventually(t, time.Minute, "a to hold the 4 projects", func() bool { return a.held(t) == 4 })
-	b := startReplica(t, ctx, e, "lease-b")
+	// b is given a's name, as replicas sharing one configuration are:
+	// the suffix added at start keeps their leases apart.
+	b := startReplica(t, ctx, e, "lease-a")
 	eventually(t, time.Minute, "a and b to hold 2 each", func() bool { return a.held(t) == 2 && b.held(t) == 2 })
 	if alive := b.metric(t, "aspaudit_replicas_alive"); alive != 2 {
 		t.Errorf("b sees %v replicas alive, want 2", alive)
 	}
-	if _, body := httpGet(t, b.base+"/healthz"); !strings.Contains(body, "replica lease-b holds 2 project leases") {
-		t.Errorf("/healthz of b does not name its leases: %q", body)
+	_, aHealth := httpGet(t, a.base+"/healthz")
+	_, bHealth := httpGet(t, b.base+"/healthz")
+	aName, bName := leaseHolderName(aHealth), leaseHolderName(bHealth)
+	if !strings.HasPrefix(bName, "lease-a-") || !strings.Contains(bHealth, bName+" holds 2 project leases") || aName == bName {
+		t.Errorf("/healthz of b does not name its leases under a name of its own (a's %q): %q", aName, bHealth)
 	}
 
 	if err := a.p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -108,3 +114,13 @@ func (r *leaseReplica) metric(t *testing.T, name string) float64 {
 }
 
 func (r *leaseReplica) held(t *testing.T) float64 { return r.metric(t, "aspaudit_projects_held") }
+
+// leaseHolderName returns the replica's name in a /healthz answer.
+func leaseHolderName(health string) string {
+	_, rest, ok := strings.Cut(health, "replica ")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, " ")
+	return name
+}

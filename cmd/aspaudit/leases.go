@@ -85,18 +85,22 @@ func (l *leaseMetrics) healthz(h http.Handler) http.Handler {
 	})
 }
 
-// replicaID is pipeline.replica_id, or the host name and a random suffix.
+// replicaID names this replica in the leases: pipeline.replica_id, or the
+// host name, and a random suffix chosen at start, so that two replicas
+// given the same name (one ConfigMap for a whole Deployment) never take
+// each other's leases for their own.
 func replicaID(cfg configs.Config) string {
-	if cfg.Pipeline.ReplicaID != "" {
-		return cfg.Pipeline.ReplicaID
-	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "aspaudit"
+	name := cfg.Pipeline.ReplicaID
+	if name == "" {
+		host, err := os.Hostname()
+		if err != nil || host == "" {
+			host = "aspaudit"
+		}
+		name = host
 	}
 	var b [3]byte
 	_, _ = rand.Read(b[:])
-	return host + "-" + hex.EncodeToString(b[:])
+	return name + "-" + hex.EncodeToString(b[:])
 }
 
 // leaseSharing returns how this `run` shares its projects with other

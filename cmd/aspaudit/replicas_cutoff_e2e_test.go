@@ -59,7 +59,7 @@ func testCutOff(t *testing.T, which string) {
 	}
 
 	cutAt := cut.set(true)
-	got := takeovers(func() []*replica { return rs.others(victim) }, victim.id, held, cutAt, 3*repTTL+30*time.Second)
+	got := takeovers(func() []*replica { return rs.others(victim) }, victim.holder(), held, cutAt, 3*repTTL+30*time.Second)
 	for _, p := range held {
 		d, ok := got[p]
 		switch {

@@ -161,13 +161,13 @@ func killOne(t *testing.T, rs *replicaSet, k int) {
 	killedAt := victim.kill(t)
 	rs.start(fmt.Sprintf("replica-%d", 4+k))
 	bound := repTTL + repTick + repSlack
-	got := takeovers(rs.alive, victim.id, held, killedAt, 3*repTTL+30*time.Second)
+	got := takeovers(rs.alive, victim.holder(), held, killedAt, 3*repTTL+30*time.Second)
 	var figures []string
 	for _, p := range held {
 		d, ok := got[p]
 		switch {
 		case !ok:
-			t.Errorf("kill %d: project %s of the killed %s was not taken over (no %q line with from=%s)", k+1, p, victim.id, msgLeaseTaken, victim.id)
+			t.Errorf("kill %d: project %s of the killed %s was not taken over (no %q line with from=%s)", k+1, p, victim.id, msgLeaseTaken, victim.holder())
 		case d > bound:
 			t.Errorf("kill %d: project %s taken over %s after the kill; want at most the TTL + a renew tick + %s = %s", k+1, p, d.Round(time.Millisecond), repSlack, bound)
 		}

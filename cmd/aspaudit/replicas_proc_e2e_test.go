@@ -183,6 +183,20 @@ func (r *replica) leaseEvents() []leaseEvent {
 	return out
 }
 
+// holder returns r's name in the leases (its replica_id and the suffix
+// added at start), from its log, or "" before it said.
+func (r *replica) holder() string {
+	sc := bufio.NewScanner(strings.NewReader(r.p.stderr.String()))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		var ev leaseEvent
+		if json.Unmarshal(sc.Bytes(), &ev) == nil && ev.Msg == "sharing projects with other replicas" {
+			return ev.Replica
+		}
+	}
+	return ""
+}
+
 // held returns the projects r's log says it holds.
 func (r *replica) held() []string {
 	on := map[string]bool{}

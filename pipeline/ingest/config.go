@@ -53,8 +53,9 @@ type Config struct {
 	// renewed, with a search sink in `run` (see FollowShared): a replica
 	// that dies has its projects taken over within about this long.
 	LeaseTTL time.Duration `koanf:"lease_ttl"`
-	// ReplicaID names this replica in the leases; empty means the host
-	// name and a random suffix, chosen at start.
+	// ReplicaID names this replica in the leases and logs (empty: the host
+	// name); a random suffix chosen at start is added, so replicas given
+	// the same name still hold leases apart.
 	ReplicaID string `koanf:"replica_id"`
 }
 
