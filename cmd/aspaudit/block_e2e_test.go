@@ -26,8 +26,10 @@ func TestHandSetBlockOpenSearch(t *testing.T) {
 // testHandSetBlock: an operator sets index.blocks.write on the test's own
 // index (403 cluster_block_exception). backfill fails its windows (exit 1)
 // naming the block and how to lift it, and dead-letters nothing; `run`
-// retries its windows until the block is lifted, then stores every event
-// of its coverage once, with no dead letter.
+// retries its windows until the block is lifted, answering 503 on
+// /healthz (naming the block) with aspaudit_sink_write_blocked at 1
+// meanwhile, then stores every event of its coverage once, with no dead
+// letter.
 func testHandSetBlock(t *testing.T, tg target) {
 	binary(t)
 	_, srv, e := continuousEnv(t, tg, serviceAccountConfigVars, 4404)
@@ -63,12 +65,37 @@ func testHandSetBlock(t *testing.T, tg target) {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	first := time.Now()
-	p := start(t, ctx, e, "run")
+	p := start(t, ctx, e, "run", "--listen", "127.0.0.1:0")
 	defer func() { _ = p.cmd.Process.Kill() }()
+	var base string
+	eventually(t, time.Minute, "the listener's address in the log", func() bool {
+		base = "http://" + listenAddr(p.stderr.String())
+		return base != "http://"
+	})
 	eventually(t, 2*time.Minute, "run retrying the blocked windows", func() bool {
 		return strings.Count(p.stderr.String(), "cluster_block_exception") >= 3
 	})
+	if st, body := httpGet(t, base+"/healthz"); st != http.StatusServiceUnavailable || !strings.Contains(body, "sink writes blocked since") || !strings.Contains(body, lift) {
+		t.Errorf("/healthz during the block: %d %q; want 503 naming the block and %s", st, body, lift)
+	}
+	if st, _ := httpGet(t, base+"/livez"); st != http.StatusOK {
+		t.Errorf("/livez during the block: %d, want 200 (a restart would not lift it)", st)
+	}
+	_, metrics := httpGet(t, base+"/metrics")
+	if v := metricValue(metrics, "aspaudit_sink_write_blocked"); v != 1 {
+		t.Errorf("aspaudit_sink_write_blocked is %v during the block, want 1", v)
+	}
+	if v := metricValue(metrics, `aspaudit_window_retries_total{kind="blocked"}`); v < 1 {
+		t.Errorf(`aspaudit_window_retries_total{kind="blocked"} is %v during the block`, v)
+	}
 	setBlock("null")
+	eventually(t, 2*time.Minute, "/healthz ok once the block is lifted", func() bool {
+		st, _ := httpGet(t, base+"/healthz")
+		return st == http.StatusOK
+	})
+	if _, metrics := httpGet(t, base+"/metrics"); metricValue(metrics, "aspaudit_sink_write_blocked") != 0 {
+		t.Errorf("aspaudit_sink_write_blocked is %v after the block was lifted, want 0", metricValue(metrics, "aspaudit_sink_write_blocked"))
+	}
 	eventually(t, 3*time.Minute, "every workspace covered up to the first pass", func() bool {
 		for _, c := range coverageOf(t, tg.checkpoints(t)) {
 			if len(c) != 1 || c.Last().Before(first.Add(-2*time.Minute)) {

@@ -8,53 +8,149 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/aspaudit/aspaudit/pipeline"
 	"github.com/aspaudit/aspaudit/pipeline/ingest"
 )
 
-// health is what /healthz reports beyond "the process serves": a sink
-// whose storage is full (a full disk, a cluster past its flood stage),
-// from the last failed window attempt until the next one that succeeds.
-// It is safe for concurrent use.
+// health is what /healthz reports beyond "the process serves": windows
+// the sink refuses until someone acts, because its storage is full (a
+// full disk, a cluster past its flood stage) or because an operator
+// blocked writes (index.blocks.write and the like). A window counts from
+// its refused attempt until an attempt at it succeeds (or its series is
+// no longer followed): a window with nothing to write that succeeds
+// meanwhile, or one going to an index that is not blocked, does not end
+// another's refusal. It is safe for concurrent use.
 type health struct {
-	gauge prometheus.Gauge
+	full, blocked *refusal
+}
 
-	mu    sync.Mutex
-	full  string // the error, empty while the sink has room
+// refusal is one way the sink refuses writes: the windows refused, with
+// the gauge saying whether there are any.
+type refusal struct {
+	gauge prometheus.Gauge
+	what  string // for /healthz: what happens
+	until string // for /healthz: until when
+
+	mu      sync.Mutex
+	windows map[refusedKey]refused
+}
+
+// refusedKey names a window across passes: a series and the window's
+// start (windows are aligned; the last one of a pass ends later in the
+// next).
+type refusedKey struct {
+	series pipeline.Series
+	start  int64
+}
+
+type refused struct {
+	err   string
 	since time.Time
 }
 
-func newHealth() *health {
-	return &health{gauge: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aspaudit_sink_storage_full",
-		Help: "1 while the sink refuses writes because its storage is full (disk full, flood-stage watermark), else 0."})}
+func newRefusal(what, until, metric, help string) *refusal {
+	return &refusal{what: what, until: until, windows: map[refusedKey]refused{},
+		gauge: prometheus.NewGauge(prometheus.GaugeOpts{Name: metric, Help: help})}
 }
 
-// windowDone follows the outcome of a window attempt.
-func (h *health) windowDone(err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	switch {
-	case err == nil:
-		h.full = ""
-		h.gauge.Set(0)
-	case ingest.ErrorKind(err) == ingest.KindStorageFull:
-		if h.full == "" {
-			h.since = time.Now().UTC()
-		}
-		h.full = err.Error()
-		h.gauge.Set(1)
+func newHealth() *health {
+	return &health{
+		full: newRefusal("sink storage full", "space is freed", "aspaudit_sink_storage_full",
+			"1 while the sink refuses writes because its storage is full (disk full, flood-stage watermark), else 0."),
+		blocked: newRefusal("sink writes blocked", "the block is lifted", "aspaudit_sink_write_blocked",
+			"1 while the search cluster refuses writes because of a write block set on an index or the cluster (index.blocks.write, read_only, cluster.blocks.*), else 0."),
 	}
 }
 
-// ServeHTTP answers /healthz: 200 "ok", or 503 saying the storage is full.
+// gauges returns the metrics of h, to register.
+func (h *health) gauges() []prometheus.Collector {
+	return []prometheus.Collector{h.full.gauge, h.blocked.gauge}
+}
+
+// windowDone follows the outcome of an attempt at w.
+func (h *health) windowDone(w pipeline.Window, err error) {
+	k := refusedKey{w.Series, w.Start.UnixNano()}
+	switch ingest.ErrorKind(err) {
+	case ingest.KindStorageFull:
+		h.full.add(k, err)
+		h.blocked.drop(func(x refusedKey) bool { return x == k })
+	case ingest.KindBlocked:
+		h.blocked.add(k, err)
+		h.full.drop(func(x refusedKey) bool { return x == k })
+	default: // written, or failed for another reason: not refused any more
+		h.full.drop(func(x refusedKey) bool { return x == k })
+		h.blocked.drop(func(x refusedKey) bool { return x == k })
+	}
+}
+
+// seriesRemoved forgets the refused windows of a series no longer
+// followed: they will not be tried again here.
+func (h *health) seriesRemoved(s pipeline.Series) {
+	h.full.drop(func(x refusedKey) bool { return x.series == s })
+	h.blocked.drop(func(x refusedKey) bool { return x.series == s })
+}
+
+func (r *refusal) add(k refusedKey, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	since := time.Now().UTC()
+	if old, ok := r.windows[k]; ok {
+		since = old.since
+	}
+	r.windows[k] = refused{err: err.Error(), since: since}
+	r.gauge.Set(1)
+}
+
+func (r *refusal) drop(match func(refusedKey) bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.windows {
+		if match(k) {
+			delete(r.windows, k)
+		}
+	}
+	if len(r.windows) == 0 {
+		r.gauge.Set(0)
+	}
+}
+
+// line describes the refusal for /healthz, or returns "" when no window
+// is refused: how many, since when, and the latest error.
+func (r *refusal) line() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.windows) == 0 {
+		return ""
+	}
+	var first, last refused
+	for _, x := range r.windows {
+		if first.since.IsZero() || x.since.Before(first.since) {
+			first = x
+		}
+		if !x.since.Before(last.since) {
+			last = x
+		}
+	}
+	return fmt.Sprintf("%s since %s: %d windows are retried until %s: %s",
+		r.what, first.since.Format(time.RFC3339), len(r.windows), r.until, last.err)
+}
+
+// ServeHTTP answers /healthz: 200 "ok", or 503 saying why the sink
+// refuses writes.
 func (h *health) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	h.mu.Lock()
-	full, since := h.full, h.since
-	h.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if full != "" {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "sink storage full since %s: windows are retried until space is freed: %s\n", since.Format(time.RFC3339), full)
+	var lines []string
+	for _, r := range []*refusal{h.full, h.blocked} {
+		if l := r.line(); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		fmt.Fprintln(w, "ok")
 		return
 	}
-	fmt.Fprintln(w, "ok")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
 }

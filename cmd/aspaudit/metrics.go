@@ -68,16 +68,17 @@ func newMetrics() *metrics {
 		covDesc: prometheus.NewDesc("aspaudit_series_covered_until_timestamp_seconds",
 			"End of the contiguous stored coverage of a series (Unix time).", []string{"series"}, nil),
 	}
-	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m.health.gauge, m.parked.gauge, m,
+	m.reg.MustRegister(m.events, m.windows, m.failures, m.retries, m.atlas, m.bulk, m.parked.gauge, m,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.health.gauges()...)
 	return m
 }
 
 func (m *metrics) WindowStarted(pipeline.Window) { m.live.step(+1) }
 
-func (m *metrics) WindowDone(_ pipeline.Window, s ingest.Stats, err error, _ time.Duration) {
+func (m *metrics) WindowDone(w pipeline.Window, s ingest.Stats, err error, _ time.Duration) {
 	m.live.step(-1)
-	m.health.windowDone(err)
+	m.health.windowDone(w, err)
 	// Events written by a failed attempt are stored: they count too.
 	if err != nil {
 		m.windows.WithLabelValues("failed").Inc()
@@ -105,11 +106,13 @@ func (m *metrics) SeriesProgress(s pipeline.Series, until time.Time) {
 }
 
 // SeriesRemoved drops a series no longer followed from the lag metrics, so
-// that a deleted workspace does not look like one falling behind.
+// that a deleted workspace does not look like one falling behind, and
+// from /healthz's refused windows.
 func (m *metrics) SeriesRemoved(s pipeline.Series) {
 	m.mu.Lock()
 	delete(m.covered, s.String())
 	m.mu.Unlock()
+	m.health.seriesRemoved(s)
 }
 
 // atlasResponse counts one Atlas request; it is the client's OnResponse.

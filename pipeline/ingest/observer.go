@@ -36,9 +36,12 @@ const (
 	// KindStorageFull is a sink out of space: retrying helps once space
 	// is freed.
 	KindStorageFull = "storage_full"
-	KindThrottle    = "throttle"  // the server asked to slow down
-	KindCanceled    = "canceled"  // the run was stopped
-	KindTransient   = "transient" // anything else: retrying may help
+	// KindBlocked is a write block set on the search cluster (by hand
+	// or a tool): retrying helps once someone lifts it.
+	KindBlocked   = "blocked"
+	KindThrottle  = "throttle"  // the server asked to slow down
+	KindCanceled  = "canceled"  // the run was stopped
+	KindTransient = "transient" // anything else: retrying may help
 )
 
 // ErrorKind classifies err as one of the Kind* constants.
@@ -47,6 +50,8 @@ func ErrorKind(err error) string {
 	switch {
 	case pipeline.IsStorageFull(err):
 		return KindStorageFull
+	case pipeline.IsBlocked(err):
+		return KindBlocked
 	case pipeline.IsPermanent(err):
 		return KindPermanent
 	case errors.As(err, &t):

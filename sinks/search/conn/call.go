@@ -31,7 +31,7 @@ func (a Answer) Err() error {
 	}
 	se := &StatusError{Status: a.Status}
 	se.Type, se.Reason = ParseError(a.Body)
-	return Classify(a.Status, a.Header, se)
+	return classifyAnswer(a.Header, se)
 }
 
 // ErrorType returns the type of an error answer

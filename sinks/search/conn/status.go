@@ -50,10 +50,16 @@ func Check(res *esapi.Response) error {
 	se := &StatusError{Status: res.StatusCode}
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	se.Type, se.Reason = ParseError(body)
+	return classifyAnswer(res.Header, se)
+}
+
+// classifyAnswer wraps an error answer: a write block or a full cluster
+// first (see Block), then by what its status says about retrying.
+func classifyAnswer(h http.Header, se *StatusError) error {
 	if blocked := Block(se.Status, se.Type, se.Reason); blocked != nil {
 		return blocked
 	}
-	return Classify(res.StatusCode, res.Header, se)
+	return Classify(se.Status, h, se)
 }
 
 // Classify wraps err by what status says about retrying.

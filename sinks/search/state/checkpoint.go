@@ -112,7 +112,8 @@ func (s *CheckpointStore) Coverage(ctx context.Context, series pipeline.Series) 
 
 // MarkStored adds r to the coverage of series. It returns once the merged
 // coverage is durably written, or is already covered. Conflicting writers
-// are retried for up to a minute; errors are classified for pipeline/retry.
+// are retried for up to a minute, a full or write-blocked state index not at
+// all; errors are classified for pipeline/retry.
 func (s *CheckpointStore) MarkStored(ctx context.Context, series pipeline.Series, r pipeline.Range) error {
 	if r.Empty() {
 		return nil
@@ -120,11 +121,22 @@ func (s *CheckpointStore) MarkStored(ctx context.Context, series pipeline.Series
 	if err := s.EnsureIndex(ctx); err != nil {
 		return err
 	}
+	var awaits error
 	err := s.policy.Do(ctx, func(ctx context.Context) error {
-		return s.markOnce(ctx, series, r)
+		err := s.markOnce(ctx, series, r)
+		if pipeline.AwaitsOperator(err) {
+			// A full cluster or a write block: not retried here, the
+			// window layer decides (pipeline/retry).
+			awaits = err
+			return nil
+		}
+		return err
 	}, func(attempt int, err error, wait time.Duration) {
 		s.log.Debug("checkpoint write retried", "series", series.String(), "attempt", attempt, "error", err)
 	})
+	if err == nil {
+		err = awaits
+	}
 	if err != nil {
 		return fmt.Errorf("recording %s %s/%s in %s: %w", series, r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), s.index.name, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -136,3 +137,50 @@ func (h *countingHandler) Handle(context.Context, slog.Record) error {
 }
 func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestCheckpointOnBlockedStateIndex: a write block set by hand on the
+// state index fails MarkStored at once with a blocked error naming the
+// request that lifts it, not after the store's minute of retries (the
+// window layer decides: one-shot commands stop, run retries); once lifted,
+// the same mark is recorded.
+func TestCheckpointOnBlockedStateIndex(t *testing.T) {
+	forEachCluster(t, func(t *testing.T, c cluster) {
+		index := freshIndex(t, c, "aspaudit-state-test-")
+		var logged countingHandler // the store logs each retry
+		cfg := state.NewDefaultConfig()
+		cfg.StateIndex = index
+		st, err := state.NewCheckpointStore(c.client, cfg, slog.New(&logged))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := pipeline.Series{ProjectID: "32b6e34b3d91647abb20e7b8", Workspace: "ws-blocked"}
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		first := pipeline.Range{Start: base, End: base.Add(time.Hour)}
+		if err := st.MarkStored(testCtx(t), s, first); err != nil {
+			t.Fatal(err)
+		}
+		searchtest.MustDo(t, http.MethodPut, c.url, "/"+index+"/_settings", `{"index.blocks.write": true}`)
+		lift := func() {
+			searchtest.MustDo(t, http.MethodPut, c.url, "/"+index+"/_settings", `{"index.blocks.write": null}`)
+		}
+		t.Cleanup(lift)
+
+		next := pipeline.Range{Start: first.End, End: first.End.Add(time.Hour)}
+		before := logged.n.Load()
+		err = st.MarkStored(testCtx(t), s, next)
+		t.Logf("blocked mark: %v", err)
+		if !pipeline.IsBlocked(err) || !strings.Contains(err.Error(), `PUT `+index+`/_settings {"index.blocks.write": null}`) {
+			t.Fatalf("want a blocked error naming how to lift the block, got %v", err)
+		}
+		if n := logged.n.Load() - before; n != 0 {
+			t.Errorf("the store logged %d retries of the blocked write; want none", n)
+		}
+		lift()
+		if err := st.MarkStored(testCtx(t), s, next); err != nil {
+			t.Fatalf("after lifting the block: %v", err)
+		}
+		if cov, err := st.Coverage(testCtx(t), s); err != nil || len(cov) != 1 || !cov[0].End.Equal(next.End) {
+			t.Errorf("coverage %v (%v), want %v–%v", cov, err, first.Start, next.End)
+		}
+	})
+}
