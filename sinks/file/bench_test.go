@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -82,4 +83,42 @@ func BenchmarkWriteDuplicates(b *testing.B) {
 		n += len(batch)
 	}
 	reportRate(b, n)
+}
+
+// BenchmarkCheckpoints is one pass of a continuous run following 1,000
+// series against the file checkpoint store: each series reads its
+// coverage, then records a window. One op is one series' Coverage and
+// MarkStored.
+func BenchmarkCheckpoints(b *testing.B) {
+	st, err := NewCheckpointStore(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	const n = 1000
+	series := make([]pipeline.Series, n)
+	for i := range series {
+		series[i] = pipeline.Series{ProjectID: fmt.Sprintf("5ca1e0%018x", i/20), Workspace: fmt.Sprintf("ws-%02d", i%20)}
+	}
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i, s := range series { // a day of history each, in 6 h windows
+		for h := 0; h < 24; h += 6 {
+			if err := st.MarkStored(ctx, s, pipeline.Range{Start: base.Add(time.Duration(h) * time.Hour), End: base.Add(time.Duration(h+6) * time.Hour)}); err != nil {
+				b.Fatal(i, err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		s := series[i%n]
+		cov, err := st.Coverage(ctx, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		end := cov.Last()
+		if err := st.MarkStored(ctx, s, pipeline.Range{Start: end.Add(-time.Minute), End: end.Add(20 * time.Second)}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
