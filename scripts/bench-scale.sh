@@ -12,6 +12,7 @@
 #   - peak RSS of the aspaudit process (VmHWM of /proc/PID/status; goal <= 100 MiB);
 #   - Atlas requests per second per project (aspaudit_atlas_requests_total), against the
 #     bucket's refill rate (500/60 s = 8.33/s), during catch-up and after;
+#   - CPU time of the aspaudit process (process_cpu_seconds_total), during catch-up and after;
 #   - where the memory is at the largest sample: Go heap in use, goroutine stacks, the
 #     goroutine count (go_memstats_*, go_goroutines of /metrics).
 # Everything listens on 127.0.0.1 (ports chosen by the system).
@@ -118,7 +119,8 @@ while awk -v n="$(date +%s.%N)" -v e="$end" 'BEGIN { exit !(n < e) }'; do
 			/^go_memstats_sys_bytes / { sys = $2 }
 			/^go_goroutines / { gor = $2 }
 			/^process_resident_memory_bytes / { rss = $2 }
-			END { print "R", req + 0, r429 + 0, stored + 0, failed + 0; print "M", rss + 0, heap + 0, stack + 0, sys + 0, gor + 0 }' "$tmp/m" >>"$tmp/samples"
+			/^process_cpu_seconds_total / { cpu = $2 }
+			END { print "R", req + 0, r429 + 0, stored + 0, failed + 0, cpu + 0; print "M", rss + 0, heap + 0, stack + 0, sys + 0, gor + 0 }' "$tmp/m" >>"$tmp/samples"
 	fi
 	[[ -z $paddr ]] || profile
 	sleep "$sample"
@@ -138,9 +140,9 @@ awk -v t0="$t0" -v n="$series" -v np="$projects" -v poll="$poll" -v lag="$lag" -
 	}
 	function flush() {
 		if (t == "") return
-		if (caught == "" && cnt == n && mincov >= t0 - lag) { caught = t; catchlag = maxlag; req0 = req; r4290 = r429 }
+		if (caught == "" && cnt == n && mincov >= t0 - lag) { caught = t; catchlag = maxlag; req0 = req; r4290 = r429; cpu0 = cpu }
 		if (caught != "" && t > caught && maxlag > worst) worst = maxlag
-		last = t; reqN = req; r429N = r429
+		last = t; reqN = req; r429N = r429; cpuN = cpu
 	}
 	$1 == "T" { flush(); t = $2; cnt = 0; maxlag = 0; mincov = t; next }
 	$1 == "C" {
@@ -151,7 +153,7 @@ awk -v t0="$t0" -v n="$series" -v np="$projects" -v poll="$poll" -v lag="$lag" -
 		}
 		prev[$2] = cov; next
 	}
-	$1 == "R" { req = $2; r429 = $3; stored = $4; failed = $5 }
+	$1 == "R" { req = $2; r429 = $3; stored = $4; failed = $5; cpu = $6 }
 	$1 == "M" { if ($2 > mrss) { mrss = $2; mheap = $3; mstack = $4; msys = $5; mgor = $6 } if ($6 > maxgor) maxgor = $6 }
 	END {
 		flush()
@@ -172,6 +174,9 @@ awk -v t0="$t0" -v n="$series" -v np="$projects" -v poll="$poll" -v lag="$lag" -
 			if (last > caught)
 				printf "Atlas requests after catch-up: %.2f/s per project over %.0f s (%.0f%% of the 8.33/s refill), %d answered 429\n",
 					(reqN - req0) / (last - caught) / np, last - caught, 100 * (reqN - req0) / (last - caught) / np / (500 / 60), r429N - r4290
+			if (last > caught)
+				printf "aspaudit CPU: %.1f s during catch-up (%.0f%% of a core), %.1f s after it (%.0f%% of a core)\n",
+					cpu0, 100 * cpu0 / (caught - t0), cpuN - cpu0, 100 * (cpuN - cpu0) / (last - caught)
 		}
 		printf "aspaudit peak RSS (VmHWM): %.1f MiB (goal <= 100 MiB), at the end %.1f MiB; %d events stored, %d failed window attempts\n", hwm / 1024, rss / 1024, stored, failed
 		if (mrss > 0)
