@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -64,6 +65,7 @@ type leaseEvents struct {
 	held      int
 	alive     int
 	takenFrom []string
+	takenAt   map[string]time.Time // group -> when last taken
 	lost      []string
 	lostAt    time.Time
 }
@@ -74,9 +76,13 @@ func (o *leaseEvents) Leases(held, alive int) {
 	o.held, o.alive = held, alive
 }
 
-func (o *leaseEvents) LeaseTaken(_, from string) {
+func (o *leaseEvents) LeaseTaken(group, from string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.takenAt == nil {
+		o.takenAt = map[string]time.Time{}
+	}
+	o.takenAt[group] = time.Now()
 	if from != "" {
 		o.takenFrom = append(o.takenFrom, from)
 	}
@@ -177,6 +183,13 @@ func (s *shareRig) start(id string) *replica { return s.startListing(id, s.group
 // startListing starts a replica named id listing groups every every.
 func (s *shareRig) startListing(id string, groups GroupLister, every time.Duration) *replica {
 	s.t.Helper()
+	return s.startSkewed(id, groups, every, 0)
+}
+
+// startSkewed is startListing for a replica whose wall clock is skew
+// ahead of the others' (behind when negative).
+func (s *shareRig) startSkewed(id string, groups GroupLister, every, skew time.Duration) *replica {
+	s.t.Helper()
 	cfg := testConfig()
 	cfg.PollInterval = 20 * time.Millisecond
 	src := funcSource(func(ctx context.Context, w pipeline.Window) (io.ReadCloser, error) {
@@ -194,7 +207,7 @@ func (s *shareRig) startListing(id string, groups GroupLister, every time.Durati
 	rp.cancel = cancel
 	go func() {
 		sum, _ := e.FollowShared(ctx, groups, Discovery{Noun: "project", Every: every},
-			Sharing{Store: rp.store, Replica: id, TTL: shareTTL, Observer: rp.events})
+			Sharing{Store: rp.store, Replica: id, TTL: shareTTL, Observer: rp.events, Now: func() time.Time { return time.Now().Add(skew) }})
 		rp.done <- sum
 	}()
 	s.t.Cleanup(func() { cancel(); <-rp.done })
@@ -383,5 +396,43 @@ func TestSharedProjectNoLongerListed(t *testing.T) {
 	time.Sleep(shareTTL / 2)
 	if rs := s.fetch.since(from)["p02"]; len(rs) != 0 {
 		t.Errorf("p02 still fetched by %v after it left the listing", rs)
+	}
+}
+
+// TestSharedClockSkewWithinMargin: b's wall clock runs ahead of a's by
+// less than TTL/6, so b sees a's leases expire early. a is cut off from
+// the store: b takes its projects over, and a recorded every checkpoint
+// of them before b took each (a gives a lease up TTL/6 before it expires,
+// on its own monotonic clock, which covers the skew).
+func TestSharedClockSkewWithinMargin(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the replicas stopped
+	const skew = shareTTL / 15                 // 60 ms of the 150 ms margin
+	s := newShareRig(t, 6)
+	a := s.start("a")
+	b := s.startSkewed("b", s.groups, 0, skew)
+	waitUntil(t, "3/3", 10*time.Second, func() bool { h := s.held(); return h["a"] == 3 && h["b"] == 3 })
+	var ofA []string
+	for _, g := range s.groups {
+		if s.leases.Holders()[g.ID] == "a" {
+			ofA = append(ofA, g.ID)
+		}
+	}
+	a.store.cut.Store(true)
+	waitUntil(t, "b to take all 6", 5*shareTTL, func() bool { return s.held()["b"] == 6 })
+	b.events.mu.Lock()
+	takenAt := maps.Clone(b.events.takenAt)
+	b.events.mu.Unlock()
+	s.marked.mu.Lock()
+	defer s.marked.mu.Unlock()
+	for _, p := range ofA {
+		last, took := s.marked.by[p]["a"], takenAt[p]
+		if last.IsZero() || took.IsZero() {
+			t.Fatalf("project %s: a's last checkpoint %v, b took it at %v", p, last, took)
+		}
+		if !last.Before(took) {
+			t.Errorf("project %s: a recorded a checkpoint %s after b, %s ahead, took the lease", p, last.Sub(took), skew)
+		} else {
+			t.Logf("project %s: a's last checkpoint %s before b took the lease", p, took.Sub(last).Round(time.Millisecond))
+		}
 	}
 }
