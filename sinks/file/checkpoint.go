@@ -140,16 +140,16 @@ func (st *state) encode(w io.Writer) error {
 			st.lines[i] = b
 		}
 		if i > 0 {
-			bw.WriteByte(',')
+			_ = bw.WriteByte(',')
 		}
-		bw.WriteString("\n    ")
-		bw.Write(st.lines[i])
+		_, _ = bw.WriteString("\n    ")
+		_, _ = bw.Write(st.lines[i])
 	}
 	if len(st.Series) > 0 {
-		bw.WriteString("\n  ")
+		_, _ = bw.WriteString("\n  ")
 	}
-	bw.WriteString("]\n}\n")
-	return bw.Flush()
+	_, _ = bw.WriteString("]\n}\n")
+	return bw.Flush() // the first write error, if any (bufio keeps it)
 }
 
 type seriesState struct {
