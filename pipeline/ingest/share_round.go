@@ -108,8 +108,11 @@ func (s *sharer) lose(group, why string) {
 	if !ok {
 		return
 	}
+	// Whether it was still followed is decided before the abort: an
+	// aborted run may end at once.
+	stillFollowed := !ended(h.run)
 	h.run.abort()
-	if ended(h.run) {
+	if !stillFollowed {
 		s.log.Debug("lease of a "+s.noun+" no longer followed expired before its release", s.noun, group)
 		return
 	}

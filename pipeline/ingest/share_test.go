@@ -102,7 +102,10 @@ type fetchLog struct {
 	count map[string]int                  // replica -> fetches
 }
 
-func (l *fetchLog) add(project, replica string) {
+func (l *fetchLog) add(project, replica string) { l.addAt(project, replica, time.Now()) }
+
+// addAt records that replica did it to project at at.
+func (l *fetchLog) addAt(project, replica string, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.by == nil {
@@ -111,7 +114,9 @@ func (l *fetchLog) add(project, replica string) {
 	if l.by[project] == nil {
 		l.by[project] = map[string]time.Time{}
 	}
-	l.by[project][replica] = time.Now()
+	if at.After(l.by[project][replica]) {
+		l.by[project][replica] = at
+	}
 	l.count[replica]++
 }
 
@@ -137,10 +142,13 @@ type markRecorder struct {
 	log *fetchLog
 }
 
+// A mark counts from when it got past the lease gate, which is in front
+// of the recorder: on a loaded machine the store's answer may come later.
 func (m markRecorder) MarkStored(ctx context.Context, s pipeline.Series, r pipeline.Range) error {
+	at := time.Now()
 	err := m.CheckpointStore.MarkStored(ctx, s, r)
 	if err == nil {
-		m.log.add(s.ProjectID, m.id)
+		m.log.addAt(s.ProjectID, m.id, at)
 	}
 	return err
 }
@@ -279,12 +287,27 @@ func TestSharedReplicaCutOffIsTakenOver(t *testing.T) {
 	s := newShareRig(t, 6)
 	a, b := s.start("a"), s.start("b")
 	waitUntil(t, "3/3", 10*time.Second, func() bool { h := s.held(); return h["a"] == 3 && h["b"] == 3 })
+	// What b holds and has lost and a has taken when b is cut off: on a
+	// loaded machine a round can come late and a lease change hands
+	// before the cut.
+	var ofB []string
+	for p, h := range s.leases.Holders() {
+		if h == "b" {
+			ofB = append(ofB, p)
+		}
+	}
+	b.events.mu.Lock()
+	lostBefore := len(b.events.lost)
+	b.events.mu.Unlock()
+	a.events.mu.Lock()
+	takenBefore := len(a.events.takenFrom)
+	a.events.mu.Unlock()
 	cutAt := time.Now()
 	b.store.cut.Store(true)
 	waitUntil(t, "b to lose its leases", 5*shareTTL, func() bool {
 		b.events.mu.Lock()
 		defer b.events.mu.Unlock()
-		return len(b.events.lost) == 3
+		return !slices.ContainsFunc(ofB, func(p string) bool { return !slices.Contains(b.events.lost[lostBefore:], p) })
 	})
 	b.events.mu.Lock()
 	lostAt := b.events.lostAt
@@ -308,10 +331,10 @@ func TestSharedReplicaCutOffIsTakenOver(t *testing.T) {
 		}
 	}
 	a.events.mu.Lock()
-	from := slices.Clone(a.events.takenFrom)
+	from := slices.Clone(a.events.takenFrom[takenBefore:])
 	a.events.mu.Unlock()
-	if len(from) != 3 || slices.ContainsFunc(from, func(r string) bool { return r != "b" }) {
-		t.Errorf("a took over from %v, want b three times", from)
+	if len(from) != len(ofB) || slices.ContainsFunc(from, func(r string) bool { return r != "b" }) {
+		t.Errorf("a took over from %v, want b %d times", from, len(ofB))
 	}
 }
 
