@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aspaudit/aspaudit/pipeline/transform"
+	"github.com/aspaudit/aspaudit/sinks/search/searchtest"
 	"github.com/aspaudit/aspaudit/sources/atlas/atlastest"
 )
 
@@ -123,4 +125,55 @@ func leaseHolderName(health string) string {
 	}
 	name, _, _ := strings.Cut(rest, " ")
 	return name
+}
+
+// TestRunStateIndexMappingRefused: `run` shares projects through leases in
+// the state index, whose mapping it extends (an index made before leases
+// lacks their fields). When the cluster refuses that (403
+// security_exception: a role without indices:admin/mapping/put on the
+// state index), run exits 2 at once, saying to run setup or to grant the
+// privilege and naming the missing action; `run --once`, which takes no
+// lease, is not affected.
+func TestRunStateIndexMappingRefused(t *testing.T) {
+	for _, which := range []string{"ES", "OS"} {
+		t.Run(which, func(t *testing.T) {
+			t.Parallel()
+			binary(t)
+			u := searchtest.Require(t, which)
+			proxy := searchtest.NewProxy(t, u)
+			tg := searchTargetAt(t, which, u, proxy.URL)
+			proxy.Decide(func(_ int, r *http.Request, _ []byte) searchtest.Fault {
+				if r.Method == http.MethodPut && r.URL.Path == "/"+tg.state+"/_mapping" {
+					return searchtest.Forbidden
+				}
+				return searchtest.Pass
+			})
+			fake := newFakeAtlas(t, atlastest.Config{})
+			now := time.Now().UTC()
+			fake.AddWorkspace(leaseProjects[0], "ws-mapping", atlastest.Generator{Seed: 77}.Lines(now.Add(-2*time.Hour), now.Add(-5*time.Minute), 50))
+			e := fake.env(serviceAccountConfigVars).with(
+				"ASPAUDIT_ATLAS__PROJECTS", leaseProjects[0],
+				"ASPAUDIT_PIPELINE__START", "3h",
+				"ASPAUDIT_PIPELINE__LAG", "1m",
+				"ASPAUDIT_PIPELINE__WINDOW", "1h",
+			).with(envPairs(tg.env)...)
+
+			r := aspaudit(t, e, "run")
+			mustExit(t, r, exitUsage, "run whose state index mapping update is refused")
+			for l := range strings.Lines(r.stderr) {
+				if strings.HasPrefix(l, "aspaudit run:") {
+					t.Log(strings.TrimSpace(l))
+				}
+			}
+			for _, want := range []string{"aspaudit setup", "mapping", tg.state, "indices:admin/mapping/put"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("run's error does not say %q:\n%s", want, r.stderr)
+				}
+			}
+			if n := proxy.Count(searchtest.Forbidden); n != 1 {
+				t.Errorf("the mapping update was tried %d times, want once (a refusal is not retried)", n)
+			}
+			mustExit(t, aspaudit(t, e, "run", "--once"), exitOK, "run --once, which takes no lease")
+		})
+	}
 }

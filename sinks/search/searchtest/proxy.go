@@ -32,7 +32,27 @@ const (
 	// item 429 es_rejected_execution_exception, as a busy cluster does
 	// (see throttle.go).
 	ThrottleItems
+	// Forbidden answers 403 security_exception without forwarding, as
+	// OpenSearch's security plugin answers a user whose roles lack the
+	// request's action (named by ForbiddenAction).
+	Forbidden
 )
+
+// ForbiddenAction names the action a Forbidden answer says is missing,
+// from the request: what the security plugin would name for it.
+func ForbiddenAction(r *http.Request) string {
+	switch {
+	case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/_mapping"):
+		return "indices:admin/mapping/put"
+	case strings.HasSuffix(r.URL.Path, "/_bulk"):
+		return "indices:data/write/bulk"
+	case strings.Contains(r.URL.Path, "/_doc/") && r.Method == http.MethodGet:
+		return "indices:data/read/get"
+	case strings.Contains(r.URL.Path, "/_doc/"):
+		return "indices:data/write/index"
+	}
+	return "indices:admin/create"
+}
 
 // Proxy stands between a client and a real server and injects faults, so
 // that tests can see outages without stopping the shared servers.
@@ -93,6 +113,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"type":"proxy","reason":"injected 413"},"status":413}`, http.StatusRequestEntityTooLarge)
 	case ThrottleItems:
 		p.throttleItems(w, r, body)
+	case Forbidden:
+		reason := fmt.Sprintf("no permissions for [%s] and User [name=aspaudit, backend_roles=[], requestedTenant=null]", ForbiddenAction(r))
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"error":{"root_cause":[{"type":"security_exception","reason":%q}],"type":"security_exception","reason":%q},"status":403}`, reason, reason)
 	case Drop:
 		hangUp(w)
 	case DropAfter:
