@@ -131,7 +131,7 @@ func (r *refusal) line() string {
 			last = x
 		}
 	}
-	return fmt.Sprintf("%s since %s: %d windows are retried until %s: %s",
+	return fmt.Sprintf("%s since %s: windows waiting: %d, retried until %s: %s",
 		r.what, first.since.Format(time.RFC3339), len(r.windows), r.until, last.err)
 }
 

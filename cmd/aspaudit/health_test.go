@@ -50,7 +50,7 @@ func TestHealthRefusedWindows(t *testing.T) {
 	expect("at start", http.StatusOK, "ok")
 	h.windowDone(win(a, time.Hour), blocked)
 	h.windowDone(win(b, time.Hour), nil) // another workspace, nothing blocked there
-	expect("a blocked, b written", http.StatusServiceUnavailable, "sink writes blocked since", "1 windows are retried until the block is lifted", "index.blocks.write")
+	expect("a blocked, b written", http.StatusServiceUnavailable, "sink writes blocked since", "windows waiting: 1, retried until the block is lifted", "index.blocks.write")
 	if v := gaugeValue(t, h.blocked.gauge); v != 1 {
 		t.Errorf("aspaudit_sink_write_blocked %v, want 1", v)
 	}
