@@ -62,32 +62,45 @@ func newHealth() *health {
 	}
 }
 
+// refusals returns h's ways of refusing, in /healthz's order.
+func (h *health) refusals() []*refusal { return []*refusal{h.full, h.blocked} }
+
 // gauges returns the metrics of h, to register.
 func (h *health) gauges() []prometheus.Collector {
-	return []prometheus.Collector{h.full.gauge, h.blocked.gauge}
+	var out []prometheus.Collector
+	for _, r := range h.refusals() {
+		out = append(out, r.gauge)
+	}
+	return out
 }
 
-// windowDone follows the outcome of an attempt at w.
+// windowDone follows the outcome of an attempt at w: refused, it counts
+// under its refusal (and no other); written or failed for another reason,
+// it is refused no more.
 func (h *health) windowDone(w pipeline.Window, err error) {
 	k := refusedKey{w.Series, w.Start.UnixNano()}
+	var by *refusal
 	switch ingest.ErrorKind(err) {
 	case ingest.KindStorageFull:
-		h.full.add(k, err)
-		h.blocked.drop(func(x refusedKey) bool { return x == k })
+		by = h.full
 	case ingest.KindBlocked:
-		h.blocked.add(k, err)
-		h.full.drop(func(x refusedKey) bool { return x == k })
-	default: // written, or failed for another reason: not refused any more
-		h.full.drop(func(x refusedKey) bool { return x == k })
-		h.blocked.drop(func(x refusedKey) bool { return x == k })
+		by = h.blocked
+	}
+	for _, r := range h.refusals() {
+		if r == by {
+			r.add(k, err)
+		} else {
+			r.drop(func(x refusedKey) bool { return x == k })
+		}
 	}
 }
 
 // seriesRemoved forgets the refused windows of a series no longer
 // followed: they will not be tried again here.
 func (h *health) seriesRemoved(s pipeline.Series) {
-	h.full.drop(func(x refusedKey) bool { return x.series == s })
-	h.blocked.drop(func(x refusedKey) bool { return x.series == s })
+	for _, r := range h.refusals() {
+		r.drop(func(x refusedKey) bool { return x.series == s })
+	}
 }
 
 func (r *refusal) add(k refusedKey, err error) {
@@ -140,7 +153,7 @@ func (r *refusal) line() string {
 func (h *health) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	var lines []string
-	for _, r := range []*refusal{h.full, h.blocked} {
+	for _, r := range h.refusals() {
 		if l := r.line(); l != "" {
 			lines = append(lines, l)
 		}

@@ -167,16 +167,18 @@ type leaseEvent struct {
 
 // leaseEvents returns r's lease log lines, oldest first.
 func (r *replica) leaseEvents() []leaseEvent {
+	return r.logLines(msgLeaseTaken, msgLeaseReleased, msgLeaseLost)
+}
+
+// logLines returns r's log lines whose message is one of msgs, oldest
+// first.
+func (r *replica) logLines(msgs ...string) []leaseEvent {
 	var out []leaseEvent
 	sc := bufio.NewScanner(strings.NewReader(r.p.stderr.String()))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
 		var ev leaseEvent
-		if json.Unmarshal(sc.Bytes(), &ev) != nil {
-			continue
-		}
-		switch ev.Msg {
-		case msgLeaseTaken, msgLeaseReleased, msgLeaseLost:
+		if json.Unmarshal(sc.Bytes(), &ev) == nil && slices.Contains(msgs, ev.Msg) {
 			out = append(out, ev)
 		}
 	}
@@ -186,13 +188,8 @@ func (r *replica) leaseEvents() []leaseEvent {
 // holder returns r's name in the leases (its replica_id and the suffix
 // added at start), from its log, or "" before it said.
 func (r *replica) holder() string {
-	sc := bufio.NewScanner(strings.NewReader(r.p.stderr.String()))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		var ev leaseEvent
-		if json.Unmarshal(sc.Bytes(), &ev) == nil && ev.Msg == "sharing projects with other replicas" {
-			return ev.Replica
-		}
+	if evs := r.logLines("sharing projects with other replicas"); len(evs) > 0 {
+		return evs[0].Replica
 	}
 	return ""
 }

@@ -211,7 +211,7 @@ func (f *seriesFollower) pass() error {
 	var firstErr error
 	var wg conc.WaitGroup
 	for i, w := range windows {
-		if f.ctx.Err() != nil || f.r.take(f.ctx, w) != nil { // the run stops, or the series was removed
+		if f.ctx.Err() != nil || r.take(f.ctx, w) != nil { // the run stops, or the series was removed
 			r.canceled(len(windows) - i)
 			break
 		}

@@ -34,7 +34,7 @@ const (
 // atomic. It is safe for concurrent use.
 //
 // The file last read or written is kept parsed, with what identifies
-// that version of it (see fileVersion): a read whose file is still that
+// that version of it (see sameVersion): a read whose file is still that
 // version costs a stat, not a parse. With a thousand series the file is
 // about 200 KB, and a continuous run reads it for every series' pass.
 type CheckpointStore struct {
@@ -42,19 +42,15 @@ type CheckpointStore struct {
 	mu  sync.Mutex // one read-merge-write at a time within the process
 
 	cacheMu sync.Mutex
-	cached  *state // never changed once cached: add works on a copy
-	version fileVersion
+	cached  *state      // never changed once cached: add works on a copy
+	version os.FileInfo // of the file cached holds; nil when none
 }
 
-// fileVersion identifies one version of the state file: every write
-// renames a new file over it, so a change shows as another inode, size or
-// modification time.
-type fileVersion struct {
-	info os.FileInfo
-}
-
-func (v fileVersion) same(info os.FileInfo) bool {
-	return v.info != nil && os.SameFile(v.info, info) && v.info.Size() == info.Size() && v.info.ModTime().Equal(info.ModTime())
+// sameVersion reports whether a and b are one version of the state file:
+// every write renames a new file over it, so a change shows as another
+// inode, size or modification time.
+func sameVersion(a, b os.FileInfo) bool {
+	return a != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // NewCheckpointStore opens the state under the data directory path,
@@ -174,7 +170,7 @@ func (c *CheckpointStore) read() (*state, error) {
 		return nil, fmt.Errorf("reading checkpoint state %s: %w", path, err)
 	}
 	c.cacheMu.Lock()
-	if c.version.same(info) {
+	if sameVersion(c.version, info) {
 		st := c.cached
 		c.cacheMu.Unlock()
 		return st, nil
@@ -212,7 +208,7 @@ func (c *CheckpointStore) read() (*state, error) {
 func (c *CheckpointStore) remember(st *state, info os.FileInfo) {
 	c.cacheMu.Lock()
 	defer c.cacheMu.Unlock()
-	c.cached, c.version = st, fileVersion{info}
+	c.cached, c.version = st, info
 }
 
 func sameSeries(x seriesState, s pipeline.Series) bool {

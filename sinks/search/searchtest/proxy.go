@@ -34,13 +34,13 @@ const (
 	ThrottleItems
 	// Forbidden answers 403 security_exception without forwarding, as
 	// OpenSearch's security plugin answers a user whose roles lack the
-	// request's action (named by ForbiddenAction).
+	// request's action (named by forbiddenAction).
 	Forbidden
 )
 
-// ForbiddenAction names the action a Forbidden answer says is missing,
+// forbiddenAction names the action a Forbidden answer says is missing,
 // from the request: what the security plugin would name for it.
-func ForbiddenAction(r *http.Request) string {
+func forbiddenAction(r *http.Request) string {
 	switch {
 	case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/_mapping"):
 		return "indices:admin/mapping/put"
@@ -114,7 +114,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	case ThrottleItems:
 		p.throttleItems(w, r, body)
 	case Forbidden:
-		reason := fmt.Sprintf("no permissions for [%s] and User [name=aspaudit, backend_roles=[], requestedTenant=null]", ForbiddenAction(r))
+		reason := fmt.Sprintf("no permissions for [%s] and User [name=aspaudit, backend_roles=[], requestedTenant=null]", forbiddenAction(r))
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintf(w, `{"error":{"root_cause":[{"type":"security_exception","reason":%q}],"type":"security_exception","reason":%q},"status":403}`, reason, reason)
